@@ -1,0 +1,17 @@
+export { exec, execOk, type ExecOptions, type ExecResult } from "./exec.js";
+export { uniqueName } from "./names.js";
+export {
+  createSandbox,
+  withSandbox,
+  createNetns,
+  deleteNetns,
+  netnsPath,
+  runIn,
+  type Netns,
+  type Sandbox,
+  type SandboxOptions,
+  type RunOptions,
+} from "./sandbox.js";
+export { leftovers, type Leftovers } from "./leftovers.js";
+export { cleanupAllSync } from "./cleanup-registry.js";
+export { canConnect } from "./traffic.js";
