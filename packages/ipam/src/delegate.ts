@@ -1,0 +1,58 @@
+import { CniError } from "@tscni/types";
+import { execPlugin } from "./exec.js";
+import { findPlugin, splitCniPath } from "./find.js";
+
+export type DelegateCommand = "ADD" | "DEL" | "CHECK" | "STATUS" | "GC" | "INIT" | "DEINIT";
+
+export interface DelegateOptions {
+  /** Environment to inherit; default process.env. CNI_COMMAND is overridden, all else passes through. */
+  env?: NodeJS.ProcessEnv;
+  /** Default 60 s: a hung IPAM plugin must not hang the caller forever. */
+  timeoutMs?: number;
+  onStderr?: (text: string) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The delegate's plugin type, i.e. `ipam.type` of the caller's config (code 7 when absent). */
+export function ipamType(config: unknown): string {
+  const ipam = (config as { ipam?: unknown } | null)?.ipam;
+  const type = (ipam as { type?: unknown } | null | undefined)?.type;
+  if (typeof ipam !== "object" || ipam === null) throw new CniError(7, "missing 'ipam' section in network configuration");
+  if (typeof type !== "string" || type === "") throw new CniError(7, "missing 'ipam.type' in network configuration");
+  return type;
+}
+
+/**
+ * Run a delegated plugin (SPEC.md section 4, "Delegated plugins"): look `type` up in
+ * CNI_PATH, exec it with the caller's environment and CNI_COMMAND=`command`, feed
+ * it the same stdin config. Returns the delegate's JSON result (ADD) or undefined.
+ * A delegate's error is rethrown as CniError with the delegate's code and msg.
+ */
+export async function delegate(
+  command: DelegateCommand,
+  type: string,
+  stdin: string | Buffer,
+  opts: DelegateOptions = {},
+): Promise<Record<string, unknown> | undefined> {
+  const base = opts.env ?? process.env;
+  const path = findPlugin(type, splitCniPath(base.CNI_PATH));
+  const execOpts = {
+    env: { ...base, CNI_COMMAND: command },
+    stdin,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
+  };
+  return execPlugin(path, execOpts);
+}
+
+/** ADD through the delegate; a missing result is an error (IPAM must return IPs). */
+export async function delegateAdd(type: string, stdin: string | Buffer, opts?: DelegateOptions): Promise<Record<string, unknown>> {
+  const result = await delegate("ADD", type, stdin, opts);
+  if (!result) throw new CniError(6, `delegated plugin ${type} returned no result for ADD`);
+  return result;
+}
+
+export async function delegateDel(type: string, stdin: string | Buffer, opts?: DelegateOptions): Promise<void> {
+  await delegate("DEL", type, stdin, opts);
+}

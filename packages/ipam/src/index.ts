@@ -1,0 +1,4 @@
+export { findPlugin, splitCniPath } from "./find.js";
+export { runPlugin, execPlugin, interpretOutput, type ExecOptions, type ExecOutput } from "./exec.js";
+export { buildCniEnv, type CniEnv } from "./env.js";
+export { delegate, delegateAdd, delegateDel, ipamType, type DelegateCommand, type DelegateOptions } from "./delegate.js";
