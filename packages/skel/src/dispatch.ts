@@ -1,0 +1,136 @@
+import { ALL_VERSIONS, CURRENT_VERSION, CniError, ErrorCode, convertResult, isCniError, parseCniArgs, parseWith, toCurrentResult } from "@tscni/types";
+import type { CmdEnv } from "./env.js";
+import { readCmdEnv } from "./env.js";
+import { createLogger } from "./logger.js";
+import { validateNetworkName } from "./names.js";
+import { refuseOwnNetns } from "./netns-guard.js";
+import type { Context, Plugin } from "./plugin.js";
+import { checkVersion } from "./version-check.js";
+
+export interface Io {
+  env: Record<string, string | undefined>;
+  /** Read lazily: VERSION never touches stdin. */
+  stdin: () => Buffer;
+  stderr: (s: string) => void;
+}
+
+export interface Outcome {
+  stdout: string;
+  exitCode: number;
+}
+
+/** Runs one CNI call: never throws, always returns what goes to stdout and the exit code. */
+export async function run(plugin: Plugin, io: Io): Promise<Outcome> {
+  let cniVersion = CURRENT_VERSION;
+  try {
+    const cmd = readCmdEnv(io.env);
+    const versions = plugin.versions ?? ALL_VERSIONS;
+    if (cmd.command === "VERSION") return ok(JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: versions }));
+
+    const stdin = io.stdin();
+    const raw = decodeConfig(stdin);
+    cniVersion = typeof raw.cniVersion === "string" && raw.cniVersion !== "" ? raw.cniVersion : "0.1.0";
+    validateNetworkName(typeof raw.name === "string" ? raw.name : "");
+    checkVersion(cmd.command, cniVersion, versions);
+
+    const handler = pickHandler(plugin, cmd);
+    if (handler === undefined) return ok("");
+    if (cmd.command === "ADD" || cmd.command === "CHECK" || cmd.command === "DEL") {
+      if (!cmd.netnsOverride) refuseOwnNetns(cmd.netns);
+    }
+
+    const config = parseWith(plugin.config, raw, "network config");
+    const prevResult = raw.prevResult === undefined || raw.prevResult === null ? undefined : toCurrentResult(withVersion(raw.prevResult, cniVersion));
+    const ctx = makeContext(cmd, config, prevResult, stdin, io);
+    const result = await handler(ctx);
+
+    if (cmd.command !== "ADD") return ok("");
+    if (result === undefined || result === null) throw new CniError(ErrorCode.Internal, "plugin returned no result for ADD");
+    const out = convertResult({ ...(result as object), cniVersion: CURRENT_VERSION }, cniVersion);
+    return ok(JSON.stringify(out));
+  } catch (e) {
+    return fail(e, cniVersion, io);
+  }
+}
+
+type AnyHandler = (ctx: Context<unknown>) => unknown;
+
+function pickHandler(plugin: Plugin, cmd: CmdEnv): AnyHandler | undefined {
+  const byVerb: Record<string, AnyHandler | undefined> = {
+    ADD: plugin.add as AnyHandler,
+    DEL: plugin.del as AnyHandler,
+    CHECK: plugin.check as AnyHandler | undefined,
+    STATUS: plugin.status as AnyHandler | undefined,
+    GC: plugin.gc as AnyHandler | undefined,
+    INIT: plugin.init as AnyHandler | undefined,
+    DEINIT: plugin.deinit as AnyHandler | undefined,
+  };
+  const h = byVerb[cmd.command];
+  // LIFECYCLE.md: a plugin without INIT/DEINIT answers code 4, as Go's skel does for unknown verbs.
+  if (h === undefined && (cmd.command === "INIT" || cmd.command === "DEINIT"))
+    throw new CniError(ErrorCode.InvalidEnv, `unknown CNI_COMMAND: ${cmd.command}`, "this plugin does not implement it");
+  return h;
+}
+
+function decodeConfig(stdin: Buffer): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdin.toString("utf8"));
+  } catch (e) {
+    throw new CniError(ErrorCode.DecodeFailure, `error decoding network config: ${(e as Error).message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: not a JSON object");
+  return raw as Record<string, unknown>;
+}
+
+// prevResult is written in the config's cniVersion (SPEC.md section 3) and may omit its own.
+function withVersion(prev: unknown, cniVersion: string): unknown {
+  if (typeof prev !== "object" || prev === null || Array.isArray(prev))
+    throw new CniError(ErrorCode.DecodeFailure, "prevResult: not a JSON object");
+  const p = prev as Record<string, unknown>;
+  return typeof p.cniVersion === "string" ? p : { ...p, cniVersion };
+}
+
+function makeContext(cmd: CmdEnv, config: unknown, prevResult: Context<unknown>["prevResult"], stdin: Buffer, io: Io): Context<unknown> {
+  let args: Array<[string, string]> | undefined;
+  const c = config as { logFile?: unknown; logLevel?: unknown; type?: unknown };
+  const log = createLogger({
+    file: typeof c.logFile === "string" ? c.logFile : io.env.CNI_LOG_FILE,
+    level: c.logLevel === "debug" || c.logLevel === "warn" || c.logLevel === "error" ? c.logLevel : "info",
+    stderr: io.stderr,
+    prefix: typeof c.type === "string" ? c.type : undefined,
+  });
+  return {
+    command: cmd.command,
+    containerId: cmd.containerId,
+    netns: cmd.netns,
+    ifname: cmd.ifname,
+    cniArgs: cmd.cniArgs,
+    get args() {
+      return (args ??= parseCniArgs(cmd.cniArgs));
+    },
+    path: cmd.path,
+    config,
+    prevResult,
+    stdin,
+    env: io.env,
+    log,
+  };
+}
+
+const ok = (stdout: string): Outcome => ({ stdout, exitCode: 0 });
+
+function fail(e: unknown, cniVersion: string, io: Io): Outcome {
+  let err: CniError;
+  if (isCniError(e)) err = e as CniError;
+  else {
+    const msg = e instanceof Error ? e.message : String(e);
+    // The stack helps whoever reads the log; stdout keeps only the spec's error object.
+    io.stderr(`${e instanceof Error && e.stack ? e.stack : msg}\n`);
+    err = new CniError(ErrorCode.Internal, msg || "internal error");
+  }
+  const body: Record<string, unknown> = { cniVersion, code: err.code, msg: err.message };
+  if (err.details) body.details = err.details;
+  return { stdout: JSON.stringify(body), exitCode: 1 };
+}

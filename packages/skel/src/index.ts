@@ -1,0 +1,11 @@
+export { pluginMain } from "./main.js";
+export { dispatch, type DispatchInput } from "./in-process.js";
+export { run, type Io, type Outcome } from "./dispatch.js";
+export type { Plugin, Context } from "./plugin.js";
+export { VERBS, readCmdEnv, type Verb, type CmdEnv } from "./env.js";
+export { validateContainerId, validateIfName, validateNetworkName } from "./names.js";
+export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger.js";
+export { readStdinSync, MAX_STDIN_BYTES } from "./stdin.js";
+export { writeFileAtomic, fsyncDir } from "./state/atomic-write.js";
+export { createExclusive } from "./state/exclusive-create.js";
+export { withLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions } from "./state/lock.js";

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { CniError } from "@tscni/types";
+import { readCmdEnv } from "../src/env.js";
+import { validateIfName } from "../src/names.js";
+
+const full = { CNI_COMMAND: "ADD", CNI_CONTAINERID: "c1", CNI_NETNS: "/var/run/netns/x", CNI_IFNAME: "eth0", CNI_PATH: "/opt/cni/bin:/usr/lib/cni" };
+
+function code(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as CniError).code;
+  }
+  return undefined;
+}
+
+describe("readCmdEnv", () => {
+  it("parses a complete ADD env", () => {
+    const env = readCmdEnv({ ...full, CNI_ARGS: "IP=10.0.0.2" });
+    expect(env).toMatchObject({ command: "ADD", containerId: "c1", ifname: "eth0", cniArgs: "IP=10.0.0.2", path: ["/opt/cni/bin", "/usr/lib/cni"], netnsOverride: false });
+  });
+
+  it.each([
+    ["ADD", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_PATH"]],
+    ["CHECK", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_PATH"]],
+    ["DEL", ["CNI_CONTAINERID", "CNI_IFNAME", "CNI_PATH"]],
+    ["GC", ["CNI_PATH"]],
+    ["STATUS", ["CNI_PATH"]],
+    ["INIT", ["CNI_PATH"]],
+    ["DEINIT", ["CNI_PATH"]],
+  ])("%s names every missing required variable", (cmd, vars) => {
+    try {
+      readCmdEnv({ CNI_COMMAND: cmd });
+      expect.fail("no error");
+    } catch (e) {
+      expect((e as CniError).code).toBe(4);
+      expect((e as CniError).message).toBe(`required env variables [${vars.join(",")}] missing`);
+    }
+  });
+
+  it("DEL does not need CNI_NETNS; VERSION needs nothing", () => {
+    expect(readCmdEnv({ ...full, CNI_COMMAND: "DEL", CNI_NETNS: "" }).netns).toBe("");
+    expect(readCmdEnv({ CNI_COMMAND: "VERSION" }).command).toBe("VERSION");
+  });
+
+  it("rejects unknown and missing commands with code 4", () => {
+    expect(code(() => readCmdEnv({ ...full, CNI_COMMAND: "add" }))).toBe(4);
+    expect(code(() => readCmdEnv({ ...full, CNI_COMMAND: "" }))).toBe(4);
+    expect(code(() => readCmdEnv({}))).toBe(4);
+  });
+
+  it("validates the container ID", () => {
+    expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "../etc" }))).toBe(4);
+    expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "a;rm -rf" }))).toBe(4);
+    expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "-leading" }))).toBe(4);
+    expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "ok_id.1-2" }))).toBeUndefined();
+  });
+
+  it("reads CNI_NETNS_OVERRIDE", () => {
+    expect(readCmdEnv({ ...full, CNI_NETNS_OVERRIDE: "true" }).netnsOverride).toBe(true);
+    expect(readCmdEnv({ ...full, CNI_NETNS_OVERRIDE: "1" }).netnsOverride).toBe(true);
+    expect(readCmdEnv({ ...full, CNI_NETNS_OVERRIDE: "no" }).netnsOverride).toBe(false);
+  });
+});
+
+describe("validateIfName", () => {
+  it.each(["eth0", "a", "x".repeat(15), "net1.100", "vé"])("accepts %s", (n) => expect(code(() => validateIfName(n))).toBeUndefined());
+  it.each(["", ".", "..", "x".repeat(16), "a/b", "a:b", "a b", "a\tb", "é".repeat(8)])("rejects %j", (n) => expect(code(() => validateIfName(n))).toBe(4));
+});

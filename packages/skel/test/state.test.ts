@@ -1,0 +1,85 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createExclusive, withLock, writeFileAtomic } from "../src/index.js";
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "tscni-skel-"))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("writeFileAtomic", () => {
+  it("replaces content and leaves no temp file", () => {
+    const p = join(dir, "f");
+    writeFileSync(p, "old");
+    writeFileAtomic(p, "new");
+    expect(readFileSync(p, "utf8")).toBe("new");
+    expect(readdirSync(dir)).toEqual(["f"]);
+  });
+});
+
+describe("createExclusive", () => {
+  it("only the first creator wins", () => {
+    const p = join(dir, "10.0.0.2");
+    expect(createExclusive(p, "a\r\neth0")).toBe(true);
+    expect(createExclusive(p, "b\r\neth0")).toBe(false);
+    expect(readFileSync(p, "utf8")).toBe("a\r\neth0");
+  });
+});
+
+describe("withLock", () => {
+  it("serialises exclusive holders", async () => {
+    const order: string[] = [];
+    const hold = (tag: string) =>
+      withLock("t", async () => {
+        order.push(`${tag}+`);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push(`${tag}-`);
+      }, { dir });
+    await Promise.all([hold("a"), hold("b"), hold("c")]);
+    for (let i = 0; i < order.length; i += 2) expect(order[i]!.slice(0, 1)).toBe(order[i + 1]!.slice(0, 1));
+  });
+
+  it("lets shared holders overlap", async () => {
+    let inside = 0;
+    let max = 0;
+    const hold = () =>
+      withLock("s", async () => {
+        max = Math.max(max, ++inside);
+        await new Promise((r) => setTimeout(r, 100));
+        inside--;
+      }, { dir, shared: true });
+    await Promise.all([hold(), hold(), hold()]);
+    expect(max).toBeGreaterThan(1);
+  });
+
+  it("times out with code 11 while another process holds it", async () => {
+    const { child } = await holdInChild(dir, "busy");
+    try {
+      await expect(withLock("busy", () => 1, { dir, timeoutMs: 100 })).rejects.toMatchObject({ code: 11 });
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("is released when its holder is killed with SIGKILL", async () => {
+    const { child } = await holdInChild(dir, "crash");
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    await expect(withLock("crash", () => "got it", { dir, timeoutMs: 5000 })).resolves.toBe("got it");
+  });
+});
+
+/** A separate node process that takes the lock and then blocks forever. */
+async function holdInChild(dir: string, name: string) {
+  const lockModule = new URL("../src/state/lock.ts", import.meta.url).pathname;
+  const script = `import { withLock } from ${JSON.stringify(lockModule)};
+    await withLock(${JSON.stringify(name)}, async () => { process.stdout.write("held\\n"); await new Promise(() => setInterval(() => {}, 1000)); }, { dir: ${JSON.stringify(dir)} });`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once("data", () => resolve());
+    child.once("exit", (c) => reject(new Error(`holder exited ${c}`)));
+  });
+  return { child };
+}
