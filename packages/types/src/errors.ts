@@ -7,6 +7,8 @@ export const ErrorCode = {
   IoFailure: 5,
   DecodeFailure: 6,
   InvalidConfig: 7,
+  /** Not in the spec's table; Go's skel uses it for a bad CNI_NETNS. */
+  InvalidNetNS: 8,
   TryAgainLater: 11,
   NotAvailable: 50,
   LimitedConnectivity: 51,

@@ -1,1 +1,20 @@
 export * from "./errors.js";
+export { ALL_VERSIONS, CURRENT_VERSION, compareVersions, parseVersion, isKnownVersion, type CniVersion } from "./version.js";
+export { parseWith, formatPath, formatIssues } from "./parse.js";
+export { isIP, isCIDR, ipVersion, cidrVersion } from "./ip.js";
+export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from "./netconf.js";
+export { netConfListSchema, type NetConfList } from "./conflist.js";
+export { VALID_ATTACHMENTS_KEY, validAttachmentSchema, type ValidAttachment } from "./valid-attachments.js";
+export {
+  resultSchema, interfaceSchema, ipConfigSchema, routeSchema, dnsSchema,
+  type Result, type Interface, type IPConfig, type Route, type DNS,
+} from "./result.js";
+export {
+  result040Schema, interface040Schema, ipConfig040Schema, route040Schema,
+  type Result040, type Interface040, type IPConfig040, type Route040,
+} from "./result-040.js";
+export { result020Schema, ipConfig020Schema, route020Schema, type Result020, type IPConfig020, type Route020 } from "./result-020.js";
+export { convertResult, toCurrentResult } from "./convert.js";
+export { versionResultSchema, type VersionResult } from "./version-result.js";
+export { errorResultSchema, type ErrorResult } from "./error-result.js";
+export { parseCniArgs } from "./cni-args.js";
