@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
+import { CniError, netConfSchema, type Result } from "@tscni/types";
+import { dispatch, type Plugin } from "../src/index.js";
+
+const schema = z.extend(netConfSchema, { mode: z.optional(z.enum(["ok", "cni", "plain"])) });
+const seen: Record<string, unknown> = {};
+
+const plugin: Plugin<typeof schema> = {
+  about: "test plugin",
+  versions: ["0.3.1", "0.4.0", "1.0.0", "1.1.0"],
+  config: schema,
+  add: (ctx) => {
+    if (ctx.config.mode === "cni") throw new CniError(11, "busy", "retry");
+    if (ctx.config.mode === "plain") throw new Error("kaboom");
+    seen.prev = ctx.prevResult;
+    const r: Result = {
+      cniVersion: "1.1.0",
+      interfaces: [{ name: ctx.ifname, mac: "aa:bb:cc:dd:ee:ff", mtu: 1400, sandbox: ctx.netns }],
+      ips: [{ address: "10.1.0.2/24", gateway: "10.1.0.1", interface: 0 }],
+      routes: [{ dst: "0.0.0.0/0", gw: "10.1.0.1", table: 100 }],
+    };
+    return r;
+  },
+  del: (ctx) => void (seen.args = ctx.args),
+  init: () => void (seen.init = true),
+};
+
+const base = { CNI_CONTAINERID: "c1", CNI_NETNS: "/nonexistent/netns", CNI_IFNAME: "eth0", CNI_PATH: "/opt/cni/bin" };
+const conf = (v: string, extra: object = {}) => JSON.stringify({ cniVersion: v, name: "net1", type: "t", ...extra });
+const call = (cmd: string, stdin: string, env: object = {}) => dispatch(plugin as Plugin, { env: { ...base, CNI_COMMAND: cmd, ...env }, stdin });
+
+describe("dispatch", () => {
+  it("answers VERSION without reading stdin", async () => {
+    const out = await dispatch(plugin as Plugin, { env: { CNI_COMMAND: "VERSION" }, stdin: "not json" });
+    expect(out.exitCode).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", supportedVersions: ["0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
+  });
+
+  it("converts the ADD result to the config's version", async () => {
+    const v110 = JSON.parse((await call("ADD", conf("1.1.0"))).stdout);
+    expect(v110.routes[0].table).toBe(100);
+    expect(v110.interfaces[0].mtu).toBe(1400);
+    const v100 = JSON.parse((await call("ADD", conf("1.0.0"))).stdout);
+    expect(v100.cniVersion).toBe("1.0.0");
+    expect(v100.routes[0].table).toBeUndefined();
+    expect(v100.interfaces[0].mtu).toBeUndefined();
+    const v031 = JSON.parse((await call("ADD", conf("0.3.1"))).stdout);
+    expect(v031.ips[0]).toMatchObject({ version: "4", address: "10.1.0.2/24" });
+  });
+
+  it("hands prevResult to the handler in the current shape", async () => {
+    const prev = { cniVersion: "0.4.0", ips: [{ version: "4", address: "10.9.0.5/16" }] };
+    const out = await call("ADD", conf("0.4.0", { prevResult: prev }));
+    expect(out.exitCode).toBe(0);
+    expect(seen.prev).toMatchObject({ cniVersion: "1.1.0", ips: [{ address: "10.9.0.5/16" }] });
+    expect((seen.prev as Result).ips![0]).not.toHaveProperty("version");
+  });
+
+  it.each([
+    ["incompatible version", conf("0.2.0"), 1],
+    ["CHECK below 0.4.0", conf("0.3.1"), 1],
+    ["undecodable stdin", "{nope", 6],
+    ["a JSON array", "[]", 6],
+    ["missing name", JSON.stringify({ cniVersion: "1.1.0", type: "t" }), 7],
+    ["bad name", conf("1.1.0", { name: "../x" }), 7],
+  ])("maps %s to code %s", async (_what, stdin, code) => {
+    const out = await call(stdin === conf("0.3.1") ? "CHECK" : "ADD", stdin);
+    expect(out.exitCode).toBe(1);
+    expect(JSON.parse(out.stdout).code).toBe(code);
+  });
+
+  it("reports schema violations with code 7 and the zod path", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "weird" }));
+    const err = JSON.parse(out.stdout);
+    expect(err.code).toBe(7);
+    expect(err.msg).toContain("mode");
+  });
+
+  it("passes a thrown CniError through with its code and details", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "cni" }));
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 11, msg: "busy", details: "retry" });
+  });
+
+  it("turns any other throw into 999, stack on stderr only", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "plain" }));
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 999, msg: "kaboom" });
+    expect(out.stdout).not.toContain("at ");
+    expect(out.stderr).toContain("kaboom");
+    expect(out.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("gates STATUS and GC to 1.1.0 configs; missing handlers succeed", async () => {
+    expect(JSON.parse((await call("STATUS", conf("1.0.0"))).stdout).code).toBe(1);
+    const status = await call("STATUS", conf("1.1.0"));
+    expect(status).toMatchObject({ exitCode: 0, stdout: "" });
+    const gc = await call("GC", conf("1.1.0", { "cni.dev/valid-attachments": [] }));
+    expect(gc).toMatchObject({ exitCode: 0, stdout: "" });
+  });
+
+  it("runs INIT when implemented and answers code 4 for DEINIT when not", async () => {
+    expect(await call("INIT", conf("1.0.0"), { CNI_CONTAINERID: "", CNI_IFNAME: "" })).toMatchObject({ exitCode: 0, stdout: "" });
+    expect(seen.init).toBe(true);
+    const out = await call("DEINIT", conf("1.0.0"));
+    expect(JSON.parse(out.stdout).code).toBe(4);
+  });
+
+  it("parses CNI_ARGS only when the handler reads them", async () => {
+    expect((await call("DEL", conf("1.1.0"), { CNI_ARGS: "IP=10.0.0.9;K8S_POD_NAME=a=b" })).exitCode).toBe(0);
+    expect(seen.args).toEqual([["IP", "10.0.0.9"], ["K8S_POD_NAME", "a"]]);
+    const bad = await call("DEL", conf("1.1.0"), { CNI_ARGS: "novalue" });
+    expect(JSON.parse(bad.stdout).code).toBe(4);
+  });
+
+  it("refuses the plugin's own netns as CNI_NETNS (code 8) unless overridden", async () => {
+    const own = await call("ADD", conf("1.1.0"), { CNI_NETNS: "/proc/self/ns/net" });
+    expect(JSON.parse(own.stdout).code).toBe(8);
+    const overridden = await call("ADD", conf("1.1.0"), { CNI_NETNS: "/proc/self/ns/net", CNI_NETNS_OVERRIDE: "1" });
+    expect(overridden.exitCode).toBe(0);
+  });
+
+  it("uses the config's cniVersion in error objects", async () => {
+    const out = await call("ADD", conf("0.4.0", { mode: "cni" }));
+    expect(JSON.parse(out.stdout).cniVersion).toBe("0.4.0");
+  });
+});
