@@ -15,3 +15,5 @@ export {
 export { leftovers, type Leftovers } from "./leftovers.js";
 export { cleanupAllSync } from "./cleanup-registry.js";
 export { canConnect } from "./traffic.js";
+export { runExecutable, encodeStdin, parseJson, type RunPluginOptions, type PluginRun } from "./run-executable.js";
+export { runInProcess, type InProcessRun } from "./run-in-process.js";

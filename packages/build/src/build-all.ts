@@ -1,0 +1,87 @@
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildExecutable, type BuildResult } from "./build.js";
+import { discoverPlugins, type PluginEntry } from "./discover.js";
+import { bundleForNode } from "./node-bundle.js";
+import type { Target } from "./options.js";
+import { pool } from "./pool.js";
+
+export interface BuildAllOptions {
+  /** Repository root (default: two levels above this package). */
+  root?: string;
+  /** Default <root>/dist: writes bin/<name> (standalone) and node/<name> (node). */
+  outDir?: string;
+  targets?: readonly Target[];
+  /** Only these plugin names (default all). */
+  only?: readonly string[];
+  force?: boolean;
+  concurrency?: number;
+}
+
+export interface BuildFailure {
+  name: string;
+  target: Target;
+  error: Error;
+}
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+
+/** Where build-all puts a plugin's executable. */
+export function outputPath(name: string, target: Target, outDir = join(REPO_ROOT, "dist")): string {
+  return join(outDir, target === "standalone" ? "bin" : "node", name);
+}
+
+/** Build every plugin for every target, in parallel; a broken plugin does not stop the others. */
+export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: BuildResult[]; failed: BuildFailure[] }> {
+  const root = opts.root ?? REPO_ROOT;
+  const outDir = opts.outDir ?? join(root, "dist");
+  const targets = opts.targets ?? ["standalone", "node"];
+  let plugins: PluginEntry[] = discoverPlugins(root);
+  if (opts.only?.length) plugins = plugins.filter((p) => opts.only!.includes(p.name));
+
+  const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
+  for (const p of plugins) {
+    // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
+    let bundle: ReturnType<typeof bundleForNode> | undefined;
+    const getBundle = () => (bundle ??= bundleForNode(p.entry));
+    for (const target of targets) {
+      jobs.push({
+        name: p.name,
+        target,
+        run: async () => buildExecutable(p.entry, { target, outfile: outputPath(p.name, target, outDir), force: opts.force, bundle: await getBundle() }),
+      });
+    }
+  }
+  const settled = await pool(
+    jobs.map((j) => j.run),
+    opts.concurrency ?? Math.max(1, availableParallelism()),
+  );
+  const built: BuildResult[] = [];
+  const failed: BuildFailure[] = [];
+  settled.forEach((s, i) => {
+    const j = jobs[i]!;
+    if (s.status === "fulfilled") built.push(s.value);
+    else failed.push({ name: j.name, target: j.target, error: s.reason instanceof Error ? s.reason : new Error(String(s.reason)) });
+  });
+  return { built, failed };
+}
+
+function fmt(r: BuildResult): string {
+  const kb = (r.bytes / 1024).toFixed(0).padStart(7);
+  return `${r.upToDate ? "up-to-date" : "built     "} ${r.target.padEnd(10)} ${kb} KiB ${r.ms.toFixed(0).padStart(6)} ms  ${r.outfile}`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const force = args.includes("--force");
+  const only = args.filter((a) => !a.startsWith("--"));
+  const t0 = performance.now();
+  const { built, failed } = await buildAll({ force, only });
+  for (const r of built) console.log(fmt(r));
+  for (const f of failed) console.error(`FAILED ${f.name} (${f.target}): ${f.error.message}`);
+  console.log(`${built.length} outputs, ${failed.length} failed, ${(performance.now() - t0).toFixed(0)} ms`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -1,0 +1,23 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface PluginEntry {
+  /** Executable name: the plugin directory's name, e.g. "bridge". */
+  name: string;
+  entry: string;
+}
+
+/** Every plugins/<name>/src/main.ts, plus the SDK's fixture plugin as "tscni-fixture". */
+export function discoverPlugins(root: string): PluginEntry[] {
+  const found: PluginEntry[] = [];
+  const pluginsDir = join(root, "plugins");
+  if (existsSync(pluginsDir)) {
+    for (const name of readdirSync(pluginsDir).sort()) {
+      const entry = join(pluginsDir, name, "src", "main.ts");
+      if (existsSync(entry)) found.push({ name, entry });
+    }
+  }
+  const fixture = join(root, "test", "fixture-plugin", "src", "main.ts");
+  if (existsSync(fixture)) found.push({ name: "tscni-fixture", entry: fixture });
+  return found;
+}

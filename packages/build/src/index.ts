@@ -1,0 +1,7 @@
+export { buildExecutable, type BuildOptions, type BuildResult } from "./build.js";
+export { buildAll, outputPath, REPO_ROOT, type BuildAllOptions, type BuildFailure } from "./build-all.js";
+export { discoverPlugins, type PluginEntry } from "./discover.js";
+export { bundleForNode, type NodeBundle } from "./node-bundle.js";
+export { bunPath } from "./bun-path.js";
+export { parseArgs, type CliArgs } from "./cli.js";
+export { TARGETS, BUN_FLAGS, type Target } from "./options.js";

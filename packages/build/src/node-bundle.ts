@@ -1,0 +1,40 @@
+import * as esbuild from "esbuild";
+import { NODE_SHEBANG } from "./options.js";
+
+export interface NodeBundle {
+  /** The complete file, shebang included. */
+  code: string;
+  /** Absolute paths of every source file that went in. */
+  inputs: string[];
+}
+
+/**
+ * An extensionless file is loaded as CommonJS or as ESM depending on the
+ * nearest package.json "type" (ESM inside this repo, CJS in /opt/cni/bin).
+ * The bundle is CommonJS whose only free CJS name is `require`; in ESM scope
+ * this line supplies it (process.getBuiltinModule: Node >= 20.16, Bun).
+ */
+const REQUIRE_SHIM = 'if(typeof require>"u")globalThis.require=process.getBuiltinModule("module").createRequire(process.argv[1]);';
+
+/** Bundle an entry into one CommonJS file for Node >= 20 (also runnable by bun). No top-level await in main.ts. */
+export async function bundleForNode(entry: string, opts: { minify?: boolean } = {}): Promise<NodeBundle> {
+  const r = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    minify: opts.minify ?? true,
+    treeShaking: true,
+    legalComments: "none",
+    define: { "process.env.NODE_ENV": '"production"' },
+    banner: { js: `${NODE_SHEBANG}\n${REQUIRE_SHIM}` },
+    write: false,
+    metafile: true,
+    outfile: "out.cjs",
+    logLevel: "silent",
+  });
+  const file = r.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
+  return { code: file.text, inputs: Object.keys(r.metafile.inputs) };
+}

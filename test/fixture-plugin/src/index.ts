@@ -1,0 +1,2 @@
+export { fixturePlugin, addResult, FIXTURE_MAC } from "./plugin.js";
+export { fixtureConfigSchema, fixtureKeysSchema, type FixtureConfig } from "./config.js";

@@ -1,0 +1,4 @@
+import { pluginMain } from "@tscni/skel";
+import { fixturePlugin } from "./plugin.js";
+
+pluginMain(fixturePlugin);
