@@ -1,0 +1,108 @@
+import { spawn } from "node:child_process";
+import { CniError, ErrorCode } from "@tscni/types";
+
+/** What a failing program told us, classified so callers can branch without parsing stderr. */
+export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "missing-binary" | "other";
+
+/** A program exited non-zero (or could not start). Carries the exact argv and stderr. */
+export class ExecError extends CniError {
+  readonly argv: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number | null;
+  readonly failure: ExecFailure;
+  constructor(argv: readonly string[], stderr: string, exitCode: number | null, failure: ExecFailure, code?: number) {
+    const msg = `${argv.join(" ")}: ${stderr.trim() || `exit status ${exitCode}`}`;
+    super(code ?? codeFor(failure), msg, stderr.trim() || undefined);
+    this.argv = argv;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+    this.failure = failure;
+  }
+}
+
+function codeFor(f: ExecFailure): number {
+  if (f === "busy") return ErrorCode.TryAgainLater;
+  if (f === "missing-binary") return ErrorCode.NotAvailable;
+  return ErrorCode.Internal;
+}
+
+/** Classify by the kernel's strerror texts that iproute2, nft and iptables print. */
+export function classify(stderr: string): ExecFailure {
+  if (/File exists|already exists/i.test(stderr)) return "exists";
+  if (/Cannot find device|No such file or directory|No such device|does not exist|No such process|doesn't exist|Bad rule \(does a matching rule exist|No chain\/target\/match by that name|Cannot open network namespace/i.test(stderr)) return "not-found";
+  if (/Resource busy|Device or resource busy|Resource temporarily unavailable|Another app is currently holding the xtables lock/i.test(stderr)) return "busy";
+  if (/Invalid argument|invalid|Error: argument|Numerical result out of range|not a valid/i.test(stderr)) return "invalid";
+  return "other";
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** Written to the program's stdin, then stdin is closed. */
+  input?: string;
+}
+
+interface Stats {
+  execs: number;
+  byProgram: Record<string, number>;
+}
+let stats: Stats = { execs: 0, byProgram: {} };
+
+/** Exec counters since start (or the last reset): the bridge benchmark reads these. */
+export function execStats(): { execs: number; byProgram: Record<string, number> } {
+  return { execs: stats.execs, byProgram: { ...stats.byProgram } };
+}
+
+export function resetExecStats(): void {
+  stats = { execs: 0, byProgram: {} };
+}
+
+/**
+ * Run a program with an argument array (never a shell). Resolves with its output on
+ * exit 0, rejects with ExecError otherwise.
+ */
+export function run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new CniError(ErrorCode.Internal, "run: empty argv");
+  stats.execs++;
+  // Count the program that does the work, not the nsenter wrapper.
+  const prog = file === "nsenter" ? (argv[argv.indexOf("--") + 1] ?? file) : file;
+  stats.byProgram[prog] = (stats.byProgram[prog] ?? 0) + 1;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      env: { ...process.env, LC_ALL: "C" },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on("data", (d: Buffer) => out.push(d));
+    child.stderr!.on("data", (d: Buffer) => err.push(d));
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+    });
+    child.on("close", (code) => {
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (spawnError) {
+        const missing = spawnError.code === "ENOENT";
+        reject(new ExecError(argv, `${spawnError.message}`, null, missing ? "missing-binary" : "other"));
+      } else if (code === 0) {
+        resolve({ stdout, stderr });
+      } else {
+        reject(new ExecError(argv, stderr || stdout, code, classify(stderr || stdout)));
+      }
+    });
+    if (opts.input !== undefined) {
+      child.stdin!.on("error", () => {}); // EPIPE if the program exits early; its exit status tells the story
+      child.stdin!.end(opts.input);
+    }
+  });
+}
+
+export function isExecFailure(e: unknown, f: ExecFailure): boolean {
+  return e instanceof ExecError && e.failure === f;
+}

@@ -1,0 +1,76 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { CniError, ErrorCode } from "@tscni/types";
+import { runIn, type Netns } from "./netns.js";
+import { ExecError } from "./exec.js";
+import { checkIfName } from "./names.js";
+
+/**
+ * Keys use "/" separators ("net/ipv4/conf/eth0.100/arp_notify") so interface names with
+ * dots survive; dotted keys without a "/" ("net.ipv4.ip_forward") are converted.
+ */
+function keyPath(key: string): string {
+  const k = key.includes("/") ? key.replace(/^\/+/, "").replace(/^proc\/sys\//, "") : key.replaceAll(".", "/");
+  if (!/^[A-Za-z0-9_./-]+$/.test(k) || k.split("/").some((p) => p === "" || p === "." || p === "..")) {
+    throw new CniError(ErrorCode.InvalidConfig, `invalid sysctl key ${JSON.stringify(key)}`);
+  }
+  return k;
+}
+
+/** Per-interface key, e.g. ifSysctl(4, "eth0", "arp_notify"). */
+export function ifSysctl(family: 4 | 6, dev: string, name: string): string {
+  return `net/ipv${family}/conf/${checkIfName(dev)}/${name}`;
+}
+
+export interface SysctlOptions {
+  /** Skip keys that do not exist (e.g. IPv6 disabled); others still fail. */
+  ignoreMissing?: boolean;
+}
+
+/**
+ * Write sysctls in ns. Our own netns: plain file writes, no exec. Another netns: one
+ * `nsenter --net=PATH sysctl -w` exec for all keys (/proc/sys/net shows the opener's netns).
+ */
+export async function setSysctls(ns: Netns, values: Record<string, string | number>, o: SysctlOptions = {}): Promise<void> {
+  const entries = Object.entries(values).map(([k, v]) => [keyPath(k), String(v)] as const);
+  if (entries.length === 0) return;
+  if (!ns.path) {
+    for (const [k, v] of entries) {
+      try {
+        await writeFile(`/proc/sys/${k}`, v);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (o.ignoreMissing && code === "ENOENT") continue;
+        throw new CniError(ErrorCode.IoFailure, `sysctl ${k}=${v}: ${(e as Error).message}`);
+      }
+    }
+    return;
+  }
+  const argv = ["sysctl", "-q", ...(o.ignoreMissing ? ["-e"] : []), "-w", ...entries.map(([k, v]) => `${k}=${v}`)];
+  await runIn({ path: ns.path }, argv);
+}
+
+export async function getSysctl(ns: Netns, key: string): Promise<string> {
+  const k = keyPath(key);
+  if (!ns.path) {
+    try {
+      return (await readFile(`/proc/sys/${k}`, "utf8")).trim();
+    } catch (e) {
+      throw new CniError(ErrorCode.IoFailure, `sysctl ${k}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return (await runIn({ path: ns.path }, ["sysctl", "-n", k])).stdout.trim();
+  } catch (e) {
+    if (e instanceof ExecError) throw new CniError(ErrorCode.IoFailure, e.message, e.stderr);
+    throw e;
+  }
+}
+
+/**
+ * Sysctls that make the kernel announce `dev`'s addresses when it comes up: gratuitous
+ * ARP (arp_notify, what the Go bridge sets) and unsolicited NA (ndisc_notify). Set them
+ * before adding addresses and bringing the link up; no arping binary needed.
+ */
+export function announceSysctls(dev: string): Record<string, string> {
+  return { [ifSysctl(4, dev, "arp_notify")]: "1", [ifSysctl(6, dev, "ndisc_notify")]: "1" };
+}
