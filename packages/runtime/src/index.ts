@@ -1,0 +1,14 @@
+export { createRuntime, type Runtime } from "./runtime.js";
+export type { RuntimeOptions, ExecEvent } from "./options.js";
+export { DEFAULT_CACHE_DIR } from "./options.js";
+export type { AttachmentRequest } from "./ops/attachment.js";
+export type { GcReport, PluginVersionInfo } from "./ops/network.js";
+export type { NetworkReport, NetworkPhase, ReconcileReport, ReconcileStep } from "./ops/reconcile.js";
+export type { NetworkRef } from "./ops/resolve.js";
+export { PluginError } from "./invoke.js";
+export { loadNetworks, loadNetwork, loadConfListFile, type LoadedNetworks } from "./conf/load.js";
+export { parseConfList, confListFromConf, confListFromObject, type NetworkConfigList, type PluginConf } from "./conf/parse.js";
+export { attachmentConfig, networkConfig, gcConfig, runtimeConfigFor, VALID_ATTACHMENTS_KEY, type Attachment } from "./conf/derive.js";
+export { CACHE_KIND, cacheFile, readCached, listCached, type CachedAttachment } from "./cache/results.js";
+export { configDigest, readState, type NetworkState, type RecordedStatus } from "./cache/network-state.js";
+export { acquireLock, type LockMode, type Release } from "./lock/flock.js";
