@@ -1,0 +1,23 @@
+import { CniError, ErrorCode } from "@tscni/types";
+import { formatIP, parseCIDR, unmap } from "../../../../packages/net/src/ip/index.js";
+import { rangeFor } from "../config.js";
+import { load, type HostLocalContext } from "./context.js";
+
+/**
+ * CHECK: the attachment must hold at least one reservation (what Go checks), and
+ * every prevResult address that lies in our ranges must be reserved by it.
+ */
+export function check(ctx: HostLocalContext): void {
+  const { conf, allocator } = load(ctx);
+  const mine = new Set(allocator.find(ctx.containerId, ctx.ifname));
+  if (mine.size === 0)
+    throw new CniError(ErrorCode.UnknownContainer, `host-local: failed to find address added by container ${ctx.containerId} (${ctx.ifname})`);
+  for (const ipc of ctx.prevResult?.ips ?? []) {
+    const c = parseCIDR(ipc.address);
+    if (!c) continue;
+    const ip = unmap(c.ip);
+    if (!conf.ranges.some((set) => rangeFor(set, ip))) continue;
+    if (!mine.has(formatIP(ip)))
+      throw new CniError(ErrorCode.UnknownContainer, `host-local: ${formatIP(ip)} from prevResult is not reserved for ${ctx.containerId} (${ctx.ifname})`);
+  }
+}

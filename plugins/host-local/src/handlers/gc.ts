@@ -1,0 +1,30 @@
+import { CniError, ErrorCode } from "@tscni/types";
+import { ownerKey } from "../store.js";
+import { load, type HostLocalContext } from "./context.js";
+
+/**
+ * GC (CNI 1.1): release every reservation whose owner is not in
+ * cni.dev/valid-attachments, including ownerless files a crashed ADD left.
+ * Keeps going past errors and reports them all at the end.
+ */
+export function gc(ctx: HostLocalContext): void {
+  const { store } = load(ctx, false);
+  if (!store.exists()) return;
+  const valid = ctx.config["cni.dev/valid-attachments"] ?? [];
+  const keys = new Set(valid.map((a) => ownerKey(a.containerID, a.ifname)));
+  const ids = new Set(valid.map((a) => a.containerID.trim()));
+  const errors: string[] = [];
+  const released: string[] = [];
+  for (const e of store.entries()) {
+    // ID-only files come from Go versions that did not record ifname: keep them if the ID is still valid.
+    const keep = e.owner.includes("\r\n") ? keys.has(e.owner) : e.owner !== "" && ids.has(e.owner);
+    if (keep) continue;
+    try {
+      if (store.release(e.name, e.owner)) released.push(e.name);
+    } catch (err) {
+      errors.push(`${e.name}: ${(err as Error).message}`);
+    }
+  }
+  if (released.length > 0) ctx.log.info(`gc released ${released.join(", ")}`);
+  if (errors.length > 0) throw new CniError(ErrorCode.IoFailure, `host-local gc: failed to release ${errors.length} reservation(s)`, errors.join("; "));
+}

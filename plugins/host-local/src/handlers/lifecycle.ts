@@ -1,0 +1,13 @@
+import { load, type HostLocalContext } from "./context.js";
+
+/** INIT (LIFECYCLE.md): validate the config and create the network's store directory. Idempotent. */
+export function init(ctx: HostLocalContext): void {
+  const { store } = load(ctx, false);
+  store.ensure();
+}
+
+/** DEINIT: the network is gone, so its store goes, with whatever reservations are left. Idempotent. */
+export function deinit(ctx: HostLocalContext): void {
+  const { store } = load(ctx, false);
+  store.destroy();
+}

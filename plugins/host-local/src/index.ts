@@ -1,0 +1,8 @@
+// host-local as a library: schema, normalisation, store, allocator and handlers.
+export * from "./schema.js";
+export * from "./config.js";
+export * from "./store.js";
+export * from "./allocator.js";
+export * from "./resolv-conf.js";
+export * from "./handlers/index.js";
+export { plugin } from "./plugin.js";

@@ -1,0 +1,215 @@
+import {
+  closeSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
+  renameSync, rmSync, unlinkSync, writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+
+/**
+ * The Go host-local on-disk format, one directory per network:
+ *   <ip>                 one file per reserved address, "containerID\r\nifname"
+ *                        (files from very old Go versions hold only "containerID")
+ *   last_reserved_ip.<N> the last address handed out from range set N (round-robin hint)
+ *   lock                 Go's flock file (we never take it; see README "Concurrency")
+ * Our own transient files start with ".tscni-" and hold the same content as the
+ * reservation they become, so DEL and GC (ours and Go's) release them too.
+ */
+
+export const LAST_IP_PREFIX = "last_reserved_ip.";
+const TMP_PREFIX = ".tscni-";
+const LINE_BREAK = "\r\n";
+const FILE_MODE = 0o600;
+
+/** What a reservation file holds for (containerID, ifname). */
+export function ownerKey(containerId: string, ifname: string): string {
+  return containerId.trim() + LINE_BREAK + ifname;
+}
+
+/** Files that are neither reservations nor in-flight reservations. */
+function isBookkeeping(name: string): boolean {
+  return name === "lock" || name.startsWith(LAST_IP_PREFIX);
+}
+
+export function isTempName(name: string): boolean {
+  return name.startsWith(TMP_PREFIX);
+}
+
+export interface StoreEntry {
+  /** File name: an IP in Go's text form, or a ".tscni-" temp file. */
+  name: string;
+  /** Trimmed content. */
+  owner: string;
+}
+
+const readBuf = Buffer.allocUnsafe(4096);
+
+export class DiskStore {
+  constructor(readonly dir: string) {}
+
+  /** Creates the network directory (and dataDir) if needed. */
+  ensure(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+  }
+
+  exists(): boolean {
+    try {
+      return lstatSync(this.dir).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw e;
+    }
+  }
+
+  /** Every file name in the directory (empty when it does not exist). */
+  names(): string[] {
+    try {
+      return readdirSync(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw e;
+    }
+  }
+
+  /** Trimmed content of one file, or undefined when it is gone or unreadable (like Go's walk, errors skip). */
+  read(name: string): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(join(this.dir, name), "r");
+    } catch {
+      return undefined;
+    }
+    try {
+      // One read covers any sane reservation; longer files are read whole.
+      const n = readSync(fd, readBuf, 0, readBuf.length, 0);
+      if (n < readBuf.length) return readBuf.toString("utf8", 0, n).trim();
+      return readFileSync(fd, "utf8").trim();
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Reservation and temp files with their owners; `filter` can skip names before their content is read. */
+  entries(filter?: (name: string) => boolean): StoreEntry[] {
+    const out: StoreEntry[] = [];
+    for (const name of this.names()) {
+      if (isBookkeeping(name) || (filter && !filter(name))) continue;
+      const owner = this.read(name);
+      if (owner !== undefined) out.push({ name, owner });
+    }
+    return out;
+  }
+
+  /**
+   * Claims `name` for `owner`. The content is written and fsynced under a temp name,
+   * then hard-linked to the IP's name: link() fails with EEXIST like O_EXCL, and the
+   * reservation appears with its content, so no crash can leave an ownerless file.
+   * Returns false when the address is already taken.
+   */
+  reserve(name: string, owner: string): boolean {
+    const tmp = join(this.dir, `${TMP_PREFIX}${randomBytes(6).toString("hex")}`);
+    const fd = openSync(tmp, "wx", FILE_MODE);
+    try {
+      writeSync(fd, owner);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      unlinkSync(tmp);
+      throw e;
+    }
+    closeSync(fd);
+    try {
+      linkSync(tmp, join(this.dir, name));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
+  }
+
+  /** Makes the directory entries created so far durable. */
+  sync(): void {
+    const fd = openSync(this.dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Removes `name` if it still belongs to `owner`. The file is read through the
+   * descriptor and the name is checked to still point at that inode right before
+   * the unlink, so a reservation another container just made is left alone.
+   */
+  release(name: string, owner: string): boolean {
+    const path = join(this.dir, name);
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      return false;
+    }
+    try {
+      const ino = fstatSync(fd).ino;
+      const n = readSync(fd, readBuf, 0, readBuf.length, 0);
+      const content = n < readBuf.length ? readBuf.toString("utf8", 0, n).trim() : readFileSync(fd, "utf8").trim();
+      if (content !== owner) return false;
+      if (lstatSync(path).ino !== ino) return false;
+      unlinkSync(path);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw e;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Removes a file whatever it holds (GC of ownerless files). */
+  remove(name: string): void {
+    try {
+      unlinkSync(join(this.dir, name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+
+  lastReserved(rangeIdx: number): string | undefined {
+    const s = this.read(LAST_IP_PREFIX + rangeIdx);
+    return s === undefined || s === "" ? undefined : s;
+  }
+
+  /** Round-robin hint: replaced atomically (temp + rename), not fsynced since losing it only restarts the cycle. */
+  setLastReserved(rangeIdx: number, ip: string): void {
+    const tmp = join(this.dir, `${TMP_PREFIX}last-${randomBytes(6).toString("hex")}`);
+    const fd = openSync(tmp, "wx", FILE_MODE);
+    try {
+      writeSync(fd, ip);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      renameSync(tmp, join(this.dir, LAST_IP_PREFIX + rangeIdx));
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Deletes the whole network directory; a symlink in its place is unlinked, never followed. */
+  destroy(): void {
+    let st;
+    try {
+      st = lstatSync(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    if (!st.isDirectory()) unlinkSync(this.dir);
+    else rmSync(this.dir, { recursive: true, force: true });
+  }
+}
