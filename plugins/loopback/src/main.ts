@@ -1,0 +1,4 @@
+import { pluginMain } from "@tscni/skel";
+import { loopbackPlugin } from "./plugin.js";
+
+void pluginMain(loopbackPlugin);

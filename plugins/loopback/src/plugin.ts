@@ -1,0 +1,15 @@
+import type { Plugin } from "@tscni/skel";
+import { loopbackConfigSchema } from "./config.js";
+import { add, check, del, nothing } from "./handlers.js";
+
+export const loopbackPlugin: Plugin<typeof loopbackConfigSchema> = {
+  about: "tscni loopback v0.1.0",
+  config: loopbackConfigSchema,
+  add,
+  del,
+  check,
+  status: nothing,
+  gc: nothing,
+  init: nothing,
+  deinit: nothing,
+};
