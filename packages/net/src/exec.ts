@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { CniError, ErrorCode } from "@tscni/types";
 
 /** What a failing program told us, classified so callers can branch without parsing stderr. */
-export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "missing-binary" | "other";
+export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "unsupported" | "missing-binary" | "other";
 
 /** A program exited non-zero (or could not start). Carries the exact argv and stderr. */
 export class ExecError extends CniError {
@@ -28,9 +28,10 @@ function codeFor(f: ExecFailure): number {
 
 /** Classify by the kernel's strerror texts that iproute2, nft and iptables print. */
 export function classify(stderr: string): ExecFailure {
-  if (/File exists|already exists/i.test(stderr)) return "exists";
-  if (/Cannot find device|No such file or directory|No such device|does not exist|No such process|doesn't exist|Bad rule \(does a matching rule exist|No chain\/target\/match by that name|Cannot open network namespace/i.test(stderr)) return "not-found";
+  if (/File exists|already exists|Address already assigned/i.test(stderr)) return "exists";
+  if (/Cannot find device|Address not found|Cannot assign requested address|No such file or directory|No such device|does not exist|No such process|doesn't exist|Bad rule \(does a matching rule exist|No chain\/target\/match by that name|Cannot open network namespace/i.test(stderr)) return "not-found";
   if (/Resource busy|Device or resource busy|Resource temporarily unavailable|Another app is currently holding the xtables lock/i.test(stderr)) return "busy";
+  if (/Operation not supported|Not supported/i.test(stderr)) return "unsupported";
   if (/Invalid argument|invalid|Error: argument|Numerical result out of range|not a valid/i.test(stderr)) return "invalid";
   return "other";
 }

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { runIn, type Netns } from "./netns.js";
+import { inNetns, runIn, type Netns } from "./netns.js";
 import { ExecError, isExecFailure } from "./exec.js";
 
 /** Run `ip ARGS` inside ns. */
@@ -46,6 +46,6 @@ export async function runBatch(ns: Netns, prog: "ip" | "bridge", cmds: readonly 
     const failed = m ? cmds[Number(m[1]) - 1] : undefined;
     if (!failed) throw e;
     const stderr = e.stderr.replace(/\n?Command failed -:\d+\s*$/, "");
-    throw new ExecError([prog, ...failed], stderr, e.exitCode, e.failure, e.code);
+    throw new ExecError(inNetns(ns, [prog, ...failed]), stderr, e.exitCode, e.failure, e.code);
   }
 }
