@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildExecutable } from "@tscni/build";
+import { createSandbox, runExecutable, runInProcess, type Sandbox } from "@tscni/testing";
+import { setMtuPlugin } from "./src/plugin.js";
+
+// The plugin that packages/skel/README.md walks through, built and run as an author would.
+let sb: Sandbox;
+let outDir: string;
+const bins: Record<string, string> = {};
+
+beforeAll(async () => {
+  sb = await createSandbox({ prefix: "tx-" });
+  outDir = mkdtempSync(join(tmpdir(), "tx-build-"));
+  for (const target of ["standalone", "node"] as const) {
+    bins[target] = (await buildExecutable(join(import.meta.dirname, "src/main.ts"), { target, outfile: join(outDir, `set-mtu-${target}`) })).outfile;
+  }
+}, 120_000);
+afterAll(async () => {
+  await sb?.cleanup();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** A container with eth0 whose peer stays in the sandbox host: what a main plugin would leave. */
+async function containerWithEth0() {
+  const ns = await sb.addNetns("c");
+  const host = `tx${Math.random().toString(16).slice(2, 10)}`;
+  await sb.run(sb.host, ["ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", ns.name]);
+  const prevResult = { cniVersion: "1.1.0", interfaces: [{ name: "eth0", mac: "02:00:00:00:00:01", sandbox: ns.path }], ips: [{ address: "10.5.0.2/24", interface: 0 }] };
+  return { ns, prevResult };
+}
+
+const env = (command: string, netns: string) => ({ CNI_COMMAND: command, CNI_CONTAINERID: "ex1", CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_PATH: "/opt/cni/bin" });
+const conf = (extra: object) => ({ cniVersion: "1.1.0", name: "ex", type: "set-mtu", mtu: 1280, ...extra });
+
+async function mtuOf(ns: string) {
+  const { stdout } = await sb.run(ns, ["ip", "-json", "link", "show", "dev", "eth0"]);
+  return JSON.parse(stdout)[0].mtu as number;
+}
+
+describe("example plugin from the guide", () => {
+  it("runs in-process: sets the mtu and reports it in the result", async () => {
+    const { ns, prevResult } = await containerWithEth0();
+    // In-process runs in the test's own netns; CNI_NETNS names the container, which is all it touches.
+    const r = await runInProcess(setMtuPlugin, { env: env("ADD", ns.path), stdin: conf({ prevResult }) });
+    expect(r.exitCode).toBe(0);
+    expect((r.json as { interfaces: Array<{ mtu?: number }> }).interfaces[0]!.mtu).toBe(1280);
+    expect(await mtuOf(ns.name)).toBe(1280);
+  });
+
+  it.each(["standalone", "node"])("runs as the %s executable: ADD then CHECK", async (target) => {
+    const { ns, prevResult } = await containerWithEth0();
+    const add = await runExecutable(bins[target]!, { env: env("ADD", ns.path), stdin: conf({ prevResult }), netns: sb.host.name });
+    expect(add.exitCode).toBe(0);
+    expect(await mtuOf(ns.name)).toBe(1280);
+    const check = await runExecutable(bins[target]!, { env: env("CHECK", ns.path), stdin: conf({ prevResult: add.json }), netns: sb.host.name });
+    expect(check.exitCode).toBe(0);
+  });
+
+  it("rejects an out-of-range mtu with code 7 naming the key, and a missing prevResult", async () => {
+    const { ns, prevResult } = await containerWithEth0();
+    const bad = await runExecutable(bins.standalone!, { env: env("ADD", ns.path), stdin: conf({ mtu: 20, prevResult }), netns: sb.host.name });
+    expect(bad.json).toMatchObject({ code: 7 });
+    expect((bad.json as { msg: string }).msg).toContain("mtu");
+    const noPrev = await runExecutable(bins.standalone!, { env: env("ADD", ns.path), stdin: conf({}), netns: sb.host.name });
+    expect(noPrev.json).toMatchObject({ code: 7 });
+    expect(await mtuOf(ns.name)).toBe(1500);
+  });
+
+  it("CHECK fails when someone changed the mtu afterwards", async () => {
+    const { ns, prevResult } = await containerWithEth0();
+    await runInProcess(setMtuPlugin, { env: env("ADD", ns.path), stdin: conf({ prevResult }) });
+    await sb.run(ns, ["ip", "link", "set", "eth0", "mtu", "1400"]);
+    const check = await runInProcess(setMtuPlugin, { env: env("CHECK", ns.path), stdin: conf({ prevResult }) });
+    expect(check.exitCode).toBe(1);
+    expect((check.json as { msg: string }).msg).toContain("1400");
+  });
+});
