@@ -17,3 +17,12 @@ export { cleanupAllSync } from "./cleanup-registry.js";
 export { canConnect } from "./traffic.js";
 export { runExecutable, encodeStdin, parseJson, type RunPluginOptions, type PluginRun } from "./run-executable.js";
 export { runInProcess, type InProcessRun } from "./run-in-process.js";
+export {
+  REPO_ROOT,
+  distPath,
+  pluginExecutable,
+  bunBinary,
+  executableRunners,
+  type ExecutableTarget,
+  type ExecutableRunner,
+} from "./executables.js";
