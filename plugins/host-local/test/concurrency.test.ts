@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildHostLocal, call, makeNetns, netConf, reservations, rmrf, start, tempDir } from "./helpers.js";
+
+let work: string;
+let bin: string;
+let ns: ReturnType<typeof makeNetns>;
+beforeAll(() => {
+  work = tempDir();
+  bin = buildHostLocal(work);
+  ns = makeNetns();
+});
+afterAll(() => {
+  ns?.remove();
+  rmrf(work);
+});
+
+const run = (command: string, id: string, conf: object) => call(bin, { command, containerId: id, ifname: "eth0", netns: ns.path }, conf);
+
+describe("concurrency without a global lock", () => {
+  it("32 concurrent ADDs with distinct IDs get 32 distinct addresses, each file owned by its caller", async () => {
+    const dd = join(work, "c32");
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.40.0.0/26" }], [{ subnet: "fd40::/120" }]] });
+    const runs = await Promise.all(Array.from({ length: 32 }, (_, i) => run("ADD", `k${i}`, conf)));
+    runs.forEach((r) => expect(r.code, r.stdout + r.stderr).toBe(0));
+    for (const fam of [0, 1]) {
+      const addrs = runs.map((r) => r.json.ips[fam].address);
+      expect(new Set(addrs).size).toBe(32);
+    }
+    const files = reservations(join(dd, "thnet"));
+    expect(Object.keys(files)).toHaveLength(64);
+    runs.forEach((r, i) => {
+      for (const ipc of r.json.ips) expect(files[ipc.address.split("/")[0]]).toBe(`k${i}\r\neth0`);
+    });
+    // And 32 concurrent DELs release all of them.
+    const dels = await Promise.all(runs.map((_, i) => run("DEL", `k${i}`, conf)));
+    dels.forEach((r) => expect(r.code).toBe(0));
+    expect(reservations(join(dd, "thnet"))).toEqual({});
+  });
+
+  it("more concurrent ADDs than addresses: exactly the free count succeed, the rest fail cleanly", async () => {
+    const dd = join(work, "tight");
+    const conf = netConf(dd, { subnet: "10.41.0.0/28" }); // .2-.14: 13 addresses
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => run("ADD", `t${i}`, conf)));
+    const ok = runs.filter((r) => r.code === 0);
+    expect(ok).toHaveLength(13);
+    runs.filter((r) => r.code !== 0).forEach((r) => expect(r.json.msg).toMatch(/no IP addresses available/));
+    expect(Object.keys(reservations(join(dd, "thnet")))).toHaveLength(13);
+  });
+
+  it("kill -9 at any point leaves no lock and nothing DEL cannot release", async () => {
+    const dd = join(work, "kill");
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.42.0.0/24" }], [{ subnet: "fd42::/120" }]] });
+    const dir = join(dd, "thnet");
+    const ids: string[] = [];
+    let killed = 0;
+    // Kill delays spread over the whole life of an ADD (start-up, reserve, link, last_reserved).
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, j) => {
+        const id = `x${round}-${j}`;
+        ids.push(id);
+        const p = start(bin, { command: "ADD", containerId: id, ifname: "eth0", netns: ns.path }, conf);
+        return new Promise<void>((res) => {
+          p.on("close", (_code, sig) => {
+            if (sig === "SIGKILL") killed++;
+            res();
+          });
+          setTimeout(() => p.kill("SIGKILL"), 2 + ((round * 8 + j) * 7) % 60);
+        });
+      }));
+    }
+    // The kills must have landed both before and after reservations were made.
+    expect(killed).toBeGreaterThan(0);
+    expect(Object.keys(reservations(dir)).length).toBeGreaterThan(0);
+    // No lock is left: a normal ADD goes through right away.
+    const fresh = await run("ADD", "after", conf);
+    expect(fresh.code, fresh.stdout).toBe(0);
+    // Every survivor of a kill is released by DEL of its owner.
+    for (const id of ids) expect((await run("DEL", id, conf)).code).toBe(0);
+    const owners = Object.values(reservations(dir));
+    expect(owners).toEqual(["after\r\neth0", "after\r\neth0"]);
+    // Only ownerless temp files may remain (killed between create and write); GC removes them.
+    for (const n of readdirSync(dir).filter((x) => x.startsWith(".tscni-"))) {
+      const c = readFileSync(join(dir, n), "utf8");
+      expect(c === "" || /^10\.42\.|^fd42::/.test(c)).toBe(true);
+    }
+    const g = await call(bin, { command: "GC" }, { ...conf, cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "after", ifname: "eth0" }] });
+    expect(g.code).toBe(0);
+    expect(readdirSync(dir).filter((x) => x.startsWith("."))).toEqual([]);
+    expect(Object.values(reservations(dir))).toEqual(["after\r\neth0", "after\r\neth0"]);
+  });
+});
