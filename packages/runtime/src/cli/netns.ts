@@ -1,0 +1,41 @@
+import { spawn } from "node:child_process";
+
+/** Run a program (argument array, never a shell string); resolve with its output, reject on failure. */
+export function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")}: exit ${code}: ${err.trim()}`))));
+  });
+}
+
+export const addNetns = (name: string) => run("ip", ["netns", "add", name]);
+export const delNetns = (name: string) => run("ip", ["netns", "delete", name]).catch(() => "");
+export const inNetns = (name: string, cmd: string, args: string[]) => run("ip", ["netns", "exec", name, cmd, ...args]);
+export const netnsPath = (name: string) => `/var/run/netns/${name}`;
+
+export async function listNetns(): Promise<string[]> {
+  const out = await run("ip", ["-json", "netns", "list"]).catch(() => "[]");
+  return ((JSON.parse(out || "[]") as Array<{ name: string }>) ?? []).map((n) => n.name);
+}
+
+// No ping(8) on every host: a TCP SYN to a closed port that comes back as RST
+// (ECONNREFUSED) proves the round trip as well as an ICMP echo does.
+const PROBE = `
+const net = require("node:net");
+const t0 = process.hrtime.bigint();
+const done = (ok, how) => { process.stdout.write(JSON.stringify({ ok, how, ms: Number(process.hrtime.bigint() - t0) / 1e6 })); process.exit(0); };
+const s = net.connect({ host: process.argv[1], port: 9, timeout: 2000 });
+s.on("connect", () => done(true, "connected"));
+s.on("timeout", () => done(false, "timeout"));
+s.on("error", (e) => done(e.code === "ECONNREFUSED", e.code));
+`;
+
+/** Is `ip` reachable from netns `from`? Runs this node binary inside the netns. */
+export async function tcpPing(from: string, ip: string): Promise<{ ok: boolean; how: string; ms: number }> {
+  return JSON.parse(await inNetns(from, process.execPath, ["-e", PROBE, ip])) as { ok: boolean; how: string; ms: number };
+}
