@@ -55,18 +55,25 @@ describe("concurrency without a global lock", () => {
     const dir = join(dd, "thnet");
     const ids: string[] = [];
     let killed = 0;
-    // Kill delays spread over the whole life of an ADD (start-up, reserve, link, last_reserved).
-    for (let round = 0; round < 6; round++) {
+    // Calibrate: how long a batch of 8 concurrent ADDs takes here, then spread the
+    // kill delays over that whole span (start-up, reserve, link, last_reserved).
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 8 }, (_, j) => run("ADD", `cal${j}`, conf)));
+    const span = Date.now() - t0;
+    for (let j = 0; j < 8; j++) await run("DEL", `cal${j}`, conf);
+    const rounds = 8;
+    for (let round = 0; round < rounds; round++) {
       await Promise.all(Array.from({ length: 8 }, (_, j) => {
         const id = `x${round}-${j}`;
         ids.push(id);
         const p = start(bin, { command: "ADD", containerId: id, ifname: "eth0", netns: ns.path }, conf);
+        const delay = Math.round((span * 1.2 * (round * 8 + j)) / (rounds * 8));
         return new Promise<void>((res) => {
           p.on("close", (_code, sig) => {
             if (sig === "SIGKILL") killed++;
             res();
           });
-          setTimeout(() => p.kill("SIGKILL"), 2 + ((round * 8 + j) * 7) % 60);
+          setTimeout(() => p.kill("SIGKILL"), delay);
         });
       }));
     }
