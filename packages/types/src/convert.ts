@@ -5,8 +5,8 @@ import { dnsIsEmpty, type DNS } from "./fields.js";
 import { cidrVersion } from "./ip.js";
 import { parseWith } from "./parse.js";
 import { resultSchema, type Result } from "./result.js";
-import { result020Schema, type IPConfig020, type Result020, type Route020 } from "./result-020.js";
-import { result040Schema, type Result040 } from "./result-040.js";
+import { getResult020Schema, type IPConfig020, type Result020, type Route020 } from "./result-020.js";
+import { getResult040Schema, type Result040 } from "./result-040.js";
 import { requireKnownVersion, resultFamily, type CniVersion } from "./version.js";
 
 type Shaped = { family: "020"; r: Result020 } | { family: "040"; r: Result040 } | { family: "100"; r: Result };
@@ -132,9 +132,9 @@ function parseShaped(raw: unknown, version: CniVersion): Shaped {
   const what = `${version} result`;
   switch (resultFamily(version)) {
     case "020":
-      return { family: "020", r: parseWith(result020Schema, raw, what) };
+      return { family: "020", r: parseWith(getResult020Schema(), raw, what) };
     case "040":
-      return { family: "040", r: parseWith(result040Schema, raw, what) };
+      return { family: "040", r: parseWith(getResult040Schema(), raw, what) };
     case "100":
       return { family: "100", r: parseWith(resultSchema, raw, what) };
   }

@@ -9,11 +9,8 @@ export {
   resultSchema, interfaceSchema, ipConfigSchema, routeSchema, dnsSchema,
   type Result, type Interface, type IPConfig, type Route, type DNS,
 } from "./result.js";
-export {
-  result040Schema, interface040Schema, ipConfig040Schema, route040Schema,
-  type Result040, type Interface040, type IPConfig040, type Route040,
-} from "./result-040.js";
-export { result020Schema, ipConfig020Schema, route020Schema, type Result020, type IPConfig020, type Route020 } from "./result-020.js";
+export { getResult040Schema, type Result040, type Interface040, type IPConfig040, type Route040 } from "./result-040.js";
+export { getResult020Schema, type Result020, type IPConfig020, type Route020 } from "./result-020.js";
 export { convertResult, toCurrentResult } from "./convert.js";
 export { versionResultSchema, type VersionResult } from "./version-result.js";
 export { errorResultSchema, type ErrorResult } from "./error-result.js";

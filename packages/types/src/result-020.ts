@@ -1,22 +1,29 @@
 // Result shape of 0.1.0 and 0.2.0: at most one address per family, routes nested under it.
+// Built on first use, like the 0.4.0 shape.
 import * as z from "zod/mini";
 import { cidrString, dnsSchema, ipString } from "./fields.js";
-import { route040Schema } from "./result-040.js";
 
-export const route020Schema = route040Schema;
-export type Route020 = z.infer<typeof route020Schema>;
+function build() {
+  const route = z.object({ dst: cidrString, gw: z.optional(ipString) });
+  const ipc = z.object({
+    ip: cidrString,
+    gateway: z.optional(ipString),
+    routes: z.optional(z.array(route)),
+  });
+  return z.object({
+    cniVersion: z.optional(z.string()),
+    ip4: z.optional(ipc),
+    ip6: z.optional(ipc),
+    dns: z.optional(dnsSchema),
+  });
+}
 
-export const ipConfig020Schema = z.object({
-  ip: cidrString,
-  gateway: z.optional(ipString),
-  routes: z.optional(z.array(route020Schema)),
-});
-export type IPConfig020 = z.infer<typeof ipConfig020Schema>;
+let cached: ReturnType<typeof build> | undefined;
+/** Schema of a 0.1.0/0.2.0 result (built once, on first call). */
+export function getResult020Schema(): ReturnType<typeof build> {
+  return (cached ??= build());
+}
 
-export const result020Schema = z.object({
-  cniVersion: z.optional(z.string()),
-  ip4: z.optional(ipConfig020Schema),
-  ip6: z.optional(ipConfig020Schema),
-  dns: z.optional(dnsSchema),
-});
-export type Result020 = z.infer<typeof result020Schema>;
+export type Result020 = z.infer<ReturnType<typeof build>>;
+export type IPConfig020 = NonNullable<Result020["ip4"]>;
+export type Route020 = NonNullable<IPConfig020["routes"]>[number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   convertResult, errorResultSchema, netConfListSchema, netConfSchema, parseWith, resultSchema,
-  toCurrentResult, versionResultSchema, CniError, VALID_ATTACHMENTS_KEY,
+  toCurrentResult, versionResultSchema, CniError, VALID_ATTACHMENTS_KEY, getResult020Schema, getResult040Schema,
 } from "../src/index.js";
 import {
   bridgeResult020, bridgeResult040, spec040PrevResult, specBridgeResult, specDbnetList, specErrorResult,
@@ -80,6 +80,15 @@ describe("spec examples: results", () => {
 
   it("resultSchema accepts the spec example directly", () => {
     expect(parseWith(resultSchema, specBridgeResult, "result")).toEqual(specBridgeResult);
+  });
+
+  it("the lazily built 0.4.0 and 0.2.0 schemas accept their shapes and are built once", () => {
+    expect(getResult040Schema()).toBe(getResult040Schema());
+    expect(getResult020Schema()).toBe(getResult020Schema());
+    expect(parseWith(getResult040Schema(), bridgeResult040)).toEqual(bridgeResult040);
+    expect(parseWith(getResult040Schema(), spec040PrevResult)).toEqual(spec040PrevResult);
+    expect(parseWith(getResult020Schema(), bridgeResult020)).toEqual(bridgeResult020);
+    expect(() => parseWith(getResult020Schema(), { ip4: { gateway: "10.1.0.1" } }, "0.2.0 result")).toThrow(/ip4\.ip: required string is missing/);
   });
 });
 
