@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { openNetns, getLink, runIn, sameNetns, CURRENT_NETNS, NetnsError, INVALID_NETNS, createVeth, execStats, resetExecStats } from "../src/index.js";
-import { cleanupAll, leftoverNetns, newNetns, onCleanup } from "./sandbox.js";
+import { bindMount, cleanupAll, leftoverNetns, newNetns, onCleanup } from "./sandbox.js";
 
 afterEach(() => {
   cleanupAll();
@@ -57,11 +57,8 @@ describe("netns paths", () => {
     const dir = mkdtempSync(join(tmpdir(), "tn-bind-"));
     const file = join(dir, "netfile");
     writeFileSync(file, "");
-    execFileSync("mount", ["--bind", t.path, file]);
-    onCleanup(() => {
-      execFileSync("umount", [file]);
-      rmSync(dir, { recursive: true, force: true });
-    });
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    bindMount(t.path, file);
     const ns = await openNetns(file);
     expect(ns.name).toBeUndefined();
     expect(await sameNetns(ns, await openNetns(t.path))).toBe(true);
@@ -93,11 +90,8 @@ describe("netns paths", () => {
     const dir = mkdtempSync(join(tmpdir(), "tn-uts-"));
     const file = join(dir, "uts");
     writeFileSync(file, "");
-    execFileSync("mount", ["--bind", "/proc/self/ns/uts", file]);
-    onCleanup(() => {
-      execFileSync("umount", [file]);
-      rmSync(dir, { recursive: true, force: true });
-    });
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    bindMount("/proc/self/ns/uts", file);
     const ns = await openNetns(file); // nsfs without a type we can read cheaply
     await expectNetnsError(runIn(ns, ["ip", "link"]), "not-netns");
   });
