@@ -11,6 +11,8 @@ export interface LogLine {
   cmd: string;
   type: string;
   pid: number;
+  /** "net:[inode]" of the netns the plugin ran in. */
+  netns: string;
   env: Record<string, string>;
   conf: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
 //   sleepMs: { VERB: n }                  sleep before answering
 //   crash: VERB                           SIGKILL itself
 //   barrier: { VERB: {dir, name, count} } create dir/name, wait until count files exist
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const cmd = process.env.CNI_COMMAND;
@@ -21,7 +21,7 @@ if (cmd === "VERSION") {
 const conf = JSON.parse(readFileSync(0, "utf8"));
 const env = {};
 for (const k of ["CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS", "CNI_PATH"]) if (k in process.env) env[k] = process.env[k];
-const log = (phase) => conf.log && appendFileSync(conf.log, JSON.stringify({ phase, cmd, type, pid: process.pid, env, conf }) + "\n");
+const log = (phase) => conf.log && appendFileSync(conf.log, JSON.stringify({ phase, cmd, type, pid: process.pid, netns: readlinkSync("/proc/self/ns/net"), env, conf }) + "\n");
 const fail = (code, msg) => { out({ cniVersion: conf.cniVersion, code, msg }); process.exit(1); };
 
 if (type.startsWith("old-") && (!process.env.CNI_CONTAINERID) && !["ADD", "DEL", "CHECK"].includes(cmd)) fail(3, "missing containerID");

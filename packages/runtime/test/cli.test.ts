@@ -1,0 +1,108 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { addNetns, delNetns, listNetns, netnsPath } from "../src/cli/netns.js";
+import { cnitoolContainerId } from "../src/cli/setup.js";
+import { World } from "./helpers/env.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const MAIN = join(ROOT, "packages/runtime/src/cli/main.ts");
+
+function tscni(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b));
+    child.stderr.on("data", (b: Buffer) => (stderr += b));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let w: World | undefined;
+const netns: string[] = [];
+afterEach(async () => {
+  for (const n of netns.splice(0)) await delNetns(n);
+  w?.remove();
+  w = undefined;
+});
+
+describe("tscni CLI", () => {
+  it("cnitool-style add/check/del with NETCONFPATH, CNI_PATH, CNI_ARGS, CAP_ARGS, CNI_IFNAME; --json output", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a", capabilities: { portMappings: true } }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache, CNI_ARGS: "A=1;B=2", CAP_ARGS: '{"portMappings":[{"hostPort":1}]}', CNI_IFNAME: "net0" };
+    const add = await tscni(["add", "net1", "/var/run/netns/some-ctr", "--json"], env);
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", chain: ["fake-a"] });
+    const call = w.calls().find((c) => c.cmd === "ADD")!;
+    expect(call.env).toMatchObject({ CNI_CONTAINERID: cnitoolContainerId("/var/run/netns/some-ctr"), CNI_IFNAME: "net0", CNI_ARGS: "A=1;B=2", CNI_NETNS: "/var/run/netns/some-ctr" });
+    expect(call.conf.runtimeConfig).toEqual({ portMappings: [{ hostPort: 1 }] });
+    expect(cnitoolContainerId("/var/run/netns/some-ctr")).toMatch(/^cnitool-[0-9a-f]{20}$/);
+    expect((await tscni(["check", "net1", "/var/run/netns/some-ctr"], env)).code).toBe(0);
+    const list = await tscni(["attachments", "--json"], env);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ networkName: "net1", ifName: "net0" })]);
+    const nets = await tscni(["networks"], env);
+    expect(nets.stdout).toMatch(/net1\s+initialised\s+1 attachment/);
+    expect((await tscni(["del", "net1", "/var/run/netns/some-ctr"], env)).code).toBe(0);
+    expect(readdirSync(join(w.cache, "results"))).toEqual([]);
+  });
+
+  it("reports the plugin's error code and message (human and --json), exit status 1", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a", fail: { STATUS: { code: 50, msg: "no uplink" } } }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    const human = await tscni(["status", "net1"], env);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('error 50 (plugin 0 "fake-a", STATUS): no uplink');
+    const json = await tscni(["status", "net1", "--json"], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ code: 50, msg: "no uplink", plugin: "fake-a", command: "STATUS", index: 0 });
+    const missing = await tscni(["add", "nope", "/x", "--json"], env);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ code: 7, msg: expect.stringContaining('no net configuration with name "nope"') });
+  });
+
+  it("init, gc --valid, reconcile, version, deinit", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    expect((await tscni(["init", "net1"], env)).stdout).toContain("net1: initialised");
+    await tscni(["add", "net1", "/x/a", "--container", "ca"], env);
+    await tscni(["add", "net1", "/x/b", "--container", "cb"], env);
+    const gc = await tscni(["gc", "net1", "--valid", "cb:eth0", "--json"], env);
+    expect(JSON.parse(gc.stdout)).toMatchObject({ deleted: [{ containerID: "ca", ifname: "eth0" }] });
+    expect(JSON.parse((await tscni(["reconcile", "--json"], env)).stdout).steps).toEqual([{ network: "net1", action: "none", phase: "initialised" }]);
+    expect((await tscni(["version", "net1"], env)).stdout).toMatch(/fake-a\s+0\.3\.1 0\.4\.0 1\.0\.0 1\.1\.0/);
+    expect((await tscni(["version"], env)).stdout).toContain("tscni");
+    expect((await tscni(["deinit", "net1"], env)).code).toBe(0);
+  });
+
+  it("demo runs end to end with the Go plugins and leaves nothing behind", async () => {
+    const before = (await listNetns()).filter((n) => n.startsWith("tscni-demo-"));
+    const r = await tscni(["demo", "--plugins-dir", "/usr/lib/cni"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    for (const s of ["ADD container 1", "ping container 2", "ping the gateway", "CHECK container 1", "STATUS demo-br", "GC demo-br", "DEINIT demo-br", "cleaned up"]) expect(r.stdout).toContain(s);
+    expect(r.stdout).not.toContain("✗");
+    expect((await listNetns()).filter((n) => n.startsWith("tscni-demo-"))).toEqual(before);
+    const work = /state in (\S+)/.exec(r.stdout)![1]!;
+    expect(existsSync(work)).toBe(false);
+  }, 60_000);
+
+  it("--netns-exec runs plugins inside the given netns", async () => {
+    w = new World();
+    const host = `tr-cli-${randomBytes(3).toString("hex")}`;
+    await addNetns(host);
+    netns.push(host);
+    w.writeList("net1", [{ type: "fake-a" }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    expect((await tscni(["init", "net1", "--netns-exec", host], env)).code).toBe(0);
+    // the fake plugin logs the netns it ran in: it must be the throwaway one, not ours
+    const ran = w.calls().find((c) => c.cmd === "INIT")!.netns;
+    expect(ran).toBe(`net:[${statSync(netnsPath(host)).ino}]`);
+    expect(ran).not.toBe(readlinkSync("/proc/self/ns/net"));
+  });
+});
