@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
+import { CURRENT_NETNS, checkIfName, deleteLink, openNetns, setSysctls } from "@tscni/net";
+import { delegateAdd, delegateDel } from "@tscni/ipam";
+import { attachmentAlias } from "../alias.js";
+import { randomMac } from "../bridge-link.js";
+import { checkAddRules, type BridgeConf } from "../config.js";
+import { configureContainer, upContainer } from "../container-iface.js";
+import { confOf, ipamEnv, type BridgeContext } from "../context.js";
+import { applyGateways, networkOf, type SubnetInfo } from "../gateways.js";
+import { BridgeMissing, createHostVeth, setPortVlans, type HostSide } from "../host-veth.js";
+import { readNetwork, withStateLock, type NetworkRecord } from "../records.js";
+import { setupKey } from "../setup-key.js";
+import { setupNetwork } from "../setup-network.js";
+import { setupSpoofCheck, teardownSpoofCheck } from "../spoofcheck.js";
+
+/** The record, when it already covers what this ADD needs (no lock, no exec). */
+function usable(rec: NetworkRecord | undefined, conf: BridgeConf): rec is NetworkRecord {
+  return rec !== undefined && rec.bridge === conf.bridge && rec.setupKey === setupKey(conf);
+}
+
+const lazySetup = (conf: BridgeConf, extra: { gws?: SubnetInfo[]; subnets?: string[] } = {}) =>
+  withStateLock(conf.stateDir, () => setupNetwork(conf, { repair: false, extraGateways: extra.gws ?? [], extraSubnets: extra.subnets ?? [] }));
+
+/**
+ * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
+ * IPAM exec || one host `ip -batch`, then one sysctl and one `ip -batch` exec in the
+ * container; no lock, no firewall exec. Anything that fails undoes what was done.
+ */
+export async function add(ctx: BridgeContext): Promise<Result> {
+  const conf = confOf(ctx);
+  checkAddRules(conf);
+  const ifname = checkIfName(ctx.ifname);
+  const ns = await openNetns(ctx.netns);
+  let rec = readNetwork(conf.stateDir, conf.name);
+  if (!usable(rec, conf)) rec = await lazySetup(conf);
+
+  const undo: Array<() => Promise<unknown>> = [];
+  try {
+    const mac = conf.mac ?? randomMac();
+    const veth = { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu };
+    const hostSide = async (): Promise<HostSide> => {
+      try {
+        return await createHostVeth(conf, veth);
+      } catch (e) {
+        if (!(e instanceof BridgeMissing)) throw e;
+        // Deleted behind our back since it was recorded: set it up again, once.
+        rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, { repair: true }));
+        return createHostVeth(conf, veth);
+      }
+    };
+    const layer3 = conf.ipamType !== "";
+    const [ipamR, hostR] = await Promise.allSettled([
+      layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined),
+      hostSide(),
+    ]);
+    if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
+    if (hostR.status === "fulfilled") undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.ifname));
+    if (hostR.status === "rejected") throw hostR.reason;
+    if (ipamR.status === "rejected") throw ipamR.reason;
+    const { host, bridge } = hostR.value;
+
+    await setPortVlans(conf, host.ifname);
+    if (conf.macspoofchk) {
+      const id = `${ctx.containerId}-${ifname}`;
+      await setupSpoofCheck(host.ifname, mac, id);
+      undo.push(() => teardownSpoofCheck(id));
+    }
+
+    const result: Result = {
+      cniVersion: "1.1.0",
+      interfaces: [
+        { name: bridge.ifname, mac: bridge.address ?? "" },
+        { name: host.ifname, mac: host.address ?? "" },
+        { name: ifname, mac, sandbox: ctx.netns },
+      ],
+    };
+    if (layer3) {
+      const ipam = toCurrentResult(ipamR.value);
+      if (!ipam.ips?.length) throw new CniError(ErrorCode.Internal, "IPAM plugin returned missing IP config");
+      result.ips = ipam.ips;
+      if (ipam.routes) result.routes = ipam.routes;
+      if (ipam.dns) result.dns = ipam.dns;
+      const gws = applyGateways(result, conf);
+      await configureContainer(ns, conf, ifname, result);
+      await coverShared(conf, rec, gws, result);
+    } else if (!conf.disableContainerInterface) {
+      await upContainer(ns, ifname);
+    }
+    if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
+    return result;
+  } catch (e) {
+    for (const u of undo.reverse()) await u().catch((err) => ctx.log.warn(`undo after failed ADD: ${String(err)}`));
+    throw e;
+  }
+}
+
+/**
+ * Gateway addresses and masquerade for what the IPAM result shows, when the record does
+ * not already cover them (a subnet INIT could not know); plus forwarding, which costs a
+ * file read when already on.
+ */
+async function coverShared(conf: BridgeConf, rec: NetworkRecord, gws: SubnetInfo[], result: Result): Promise<void> {
+  const missingGws = gws.filter((g) => !rec.gateways.includes(g.gateway));
+  const subnets = conf.ipMasq ? (result.ips ?? []).map((i) => networkOf(i.address)).filter((s): s is string => s !== undefined) : [];
+  const missingSubnets = subnets.filter((s) => !rec.masq?.subnets.includes(s));
+  if (missingGws.length || missingSubnets.length) {
+    await lazySetup(conf, { gws: missingGws, subnets: missingSubnets });
+  }
+  const fams = new Set(gws.map((g) => g.family));
+  const sys: Record<string, string> = {};
+  if (fams.has(4) && readProc("net/ipv4/ip_forward") !== "1") sys["net/ipv4/ip_forward"] = "1";
+  if (fams.has(6) && readProc("net/ipv6/conf/all/forwarding") !== "1") sys["net/ipv6/conf/all/forwarding"] = "1";
+  await setSysctls(CURRENT_NETNS, sys, { ignoreMissing: true });
+}
+
+function readProc(key: string): string | undefined {
+  try {
+    return readFileSync(`/proc/sys/${key}`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
