@@ -1,5 +1,5 @@
 export * from "./errors.js";
-export { ALL_VERSIONS, CURRENT_VERSION, compareVersions, parseVersion, isKnownVersion, type CniVersion } from "./version.js";
+export { ALL_VERSIONS, CURRENT_VERSION, compareVersions, parseVersion, isKnownVersion, supportsMultipleAddresses, type CniVersion } from "./version.js";
 export { parseWith, formatPath, formatIssues } from "./parse.js";
 export { isIP, isCIDR, ipVersion, cidrVersion } from "./ip.js";
 export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from "./netconf.js";

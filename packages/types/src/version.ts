@@ -48,3 +48,12 @@ export function requireKnownVersion(v: unknown, what: string): CniVersion {
     `known versions: ${ALL_VERSIONS.join(", ")}`,
   );
 }
+
+/**
+ * Results before 0.3.0 hold one address per family. Go's host-local and static
+ * refuse such configs up front ("CNI version X does not support more than 1 address
+ * per family"); convertResult itself, like libcni, would silently keep the first.
+ */
+export function supportsMultipleAddresses(v: string): boolean {
+  return compareVersions(v, "0.3.0") >= 0;
+}

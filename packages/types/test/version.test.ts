@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_VERSIONS, CURRENT_VERSION, CniError, compareVersions, isKnownVersion, parseVersion } from "../src/index.js";
+import { ALL_VERSIONS, CURRENT_VERSION, CniError, compareVersions, isKnownVersion, parseVersion, supportsMultipleAddresses } from "../src/index.js";
 
 describe("versions", () => {
   it("lists the seven spec versions in order, current last", () => {
@@ -32,5 +32,10 @@ describe("versions", () => {
   it("isKnownVersion accepts exactly the list", () => {
     expect(ALL_VERSIONS.every(isKnownVersion)).toBe(true);
     for (const v of ["", "1.2.0", "0.3", "1.0", 1, undefined]) expect(isKnownVersion(v)).toBe(false);
+  });
+
+  it("only 0.3.0 and later results hold several addresses per family", () => {
+    expect(ALL_VERSIONS.filter(supportsMultipleAddresses)).toEqual(["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]);
+    expect(supportsMultipleAddresses("")).toBe(false);
   });
 });
