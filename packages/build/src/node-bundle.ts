@@ -33,8 +33,17 @@ export async function bundleForNode(entry: string, opts: { minify?: boolean } = 
     metafile: true,
     outfile: "out.cjs",
     logLevel: "silent",
+  }).catch((e: unknown) => {
+    throw new Error(`bundling ${entry} failed: ${describeEsbuildError(e)}`);
   });
   const file = r.outputFiles[0];
   if (!file) throw new Error(`esbuild produced no output for ${entry}`);
   return { code: file.text, inputs: Object.keys(r.metafile.inputs) };
+}
+
+/** esbuild's error lists file:line: text for each problem; keep that, drop the rest. */
+function describeEsbuildError(e: unknown): string {
+  const errors = (e as { errors?: esbuild.Message[] }).errors;
+  if (!errors?.length) return (e as Error).message ?? String(e);
+  return errors.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("; ");
 }

@@ -1,0 +1,116 @@
+// Builds a tiny plugin-shaped entry with the real toolchain and runs the outputs.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { buildExecutable } from "../src/index.js";
+import { bunPath } from "../src/bun-path.js";
+import { discoverPlugins } from "../src/discover.js";
+import { REPO_ROOT } from "../src/build-all.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tb-build-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Reads env and stdin like a plugin, uses a node: built-in, prints one JSON line.
+const entry = join(dir, "entry.ts");
+writeFileSync(
+  entry,
+  `import { readFileSync, writeSync } from "node:fs";
+const input: string = process.env.CNI_COMMAND === "ADD" ? readFileSync(0, "utf8") : "";
+writeSync(1, JSON.stringify({ cmd: process.env.CNI_COMMAND ?? null, input, bun: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" }) + "\\n");
+process.exit(process.env.CNI_COMMAND === "FAIL" ? 1 : 0);
+`,
+);
+
+/** Run a built file with an exact env; resolves like @tscni/testing's exec (build must not depend on it). */
+async function exec(argv: string[], o: { env: NodeJS.ProcessEnv; stdin?: string }) {
+  const r = spawnSync(argv[0]!, argv.slice(1), { env: o.env, input: o.stdin ?? "", encoding: "utf8" });
+  return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const env = (cmd: string) => ({ PATH: process.env.PATH, CNI_COMMAND: cmd });
+
+describe("buildExecutable", () => {
+  it("node target: one JS file with a node shebang and the run bit, runnable directly and under bun", async () => {
+    const out = join(dir, "node", "p");
+    const r = await buildExecutable(entry, { target: "node", outfile: out });
+    expect(r.upToDate).toBe(false);
+    expect(readFileSync(out, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(statSync(out).mode & 0o111).toBe(0o111);
+    const run = await exec([out], { env: env("ADD"), stdin: '{"x":1}' });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ cmd: "ADD", input: '{"x":1}', bun: false });
+    const underBun = await exec([bunPath(), out], { env: env("VERSION") });
+    expect(JSON.parse(underBun.stdout)).toEqual({ cmd: "VERSION", input: "", bun: true });
+    const fail = await exec([out], { env: env("FAIL") });
+    expect(fail.exitCode).toBe(1);
+  });
+
+  it("node target outside an ESM package scope runs as CommonJS too", async () => {
+    const other = mkdtempSync(join(tmpdir(), "tb-build-plain-"));
+    try {
+      const out = join(other, "p");
+      await buildExecutable(entry, { target: "node", outfile: out });
+      const run = await exec([out], { env: env("VERSION") });
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout).cmd).toBe("VERSION");
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("standalone target: a binary that runs without node, skipped when up to date", async () => {
+    const out = join(dir, "bin", "p");
+    const first = await buildExecutable(entry, { target: "standalone", outfile: out });
+    expect(first.upToDate).toBe(false);
+    expect(readFileSync(out).subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+    // No node or bun on PATH: the binary carries its runtime.
+    const run = await exec([out], { env: { PATH: "/nonexistent", CNI_COMMAND: "ADD" }, stdin: "{}" });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ cmd: "ADD", input: "{}", bun: true });
+
+    const mtime = statSync(out).mtimeMs;
+    const second = await buildExecutable(entry, { target: "standalone", outfile: out });
+    expect(second.upToDate).toBe(true);
+    expect(statSync(out).mtimeMs).toBe(mtime);
+
+    writeFileSync(entry, readFileSync(entry, "utf8").replace('"ADD" ?', '"ADD" || process.env.CNI_COMMAND === "CHECK" ?'));
+    const third = await buildExecutable(entry, { target: "standalone", outfile: out });
+    expect(third.upToDate).toBe(false);
+    const check = await exec([out], { env: { CNI_COMMAND: "CHECK" }, stdin: "[]" });
+    expect(JSON.parse(check.stdout).input).toBe("[]");
+  });
+
+  it("a broken entry fails the build with the bundler's message", async () => {
+    const bad = join(dir, "bad.ts");
+    writeFileSync(bad, `import { nope } from "./missing.js";\nnope();\n`);
+    await expect(buildExecutable(bad, { target: "node", outfile: join(dir, "bad-out") })).rejects.toThrow(/missing/);
+  });
+});
+
+describe("discoverPlugins", () => {
+  it("finds plugins/*/src/main.ts and the fixture plugin", () => {
+    const found = discoverPlugins(REPO_ROOT);
+    expect(found.find((p) => p.name === "tscni-fixture")?.entry).toBe(join(REPO_ROOT, "test/fixture-plugin/src/main.ts"));
+    for (const p of found) expect(statSync(p.entry).isFile()).toBe(true);
+  });
+});
+
+describe("tscni-build command", () => {
+  const bin = join(REPO_ROOT, "packages/build/bin/tscni-build.mjs");
+  it("builds the node target from the command line", async () => {
+    const out = join(dir, "cli-out");
+    const r = await exec([process.execPath, bin, entry, "--target", "node", "-o", out], { env: process.env });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(out);
+    const run = await exec([out], { env: env("DEL") });
+    expect(JSON.parse(run.stdout).cmd).toBe("DEL");
+  });
+  it("exits 2 with usage on bad arguments", async () => {
+    const r = await exec([process.execPath, bin, entry], { env: process.env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("usage: tscni-build");
+  });
+});
