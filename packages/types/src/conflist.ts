@@ -6,7 +6,7 @@ import { netConfSchema } from "./netconf.js";
 const looseBool = z.union([
   z.boolean(),
   z.pipe(
-    z.string().check(z.refine((s) => /^(true|false)$/i.test(s), 'expected true, false, "true" or "false"')),
+    /* @__PURE__ */ z.string().check(z.refine((s) => /^(true|false)$/i.test(s), 'expected true, false, "true" or "false"')),
     z.transform((s: string) => s.toLowerCase() === "true"),
   ),
 ]);

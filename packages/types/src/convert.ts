@@ -116,7 +116,7 @@ function within040(r: Result040, toVersion: CniVersion): Result040 {
     cniVersion: toVersion,
     interfaces: r.interfaces?.map((i) => compact({ ...i })),
     ips: r.ips?.map((ipc) =>
-      compact({ version: ipc.version ?? cidrVersion(ipc.address) ?? undefined, interface: ipc.interface, address: ipc.address, gateway: ipc.gateway }),
+      compact({ version: ipc.version ?? cidrVersion(ipc.address) ?? "6", interface: ipc.interface, address: ipc.address, gateway: ipc.gateway }),
     ),
     routes: r.routes?.map((rt) => compact({ ...rt })),
     dns: copyDns(r.dns),

@@ -2,10 +2,10 @@
 import * as z from "zod/mini";
 import { isCIDR, isIP } from "./ip.js";
 
-export const cidrString = z.string().check(z.refine(isCIDR, "expected an IP address with prefix length (CIDR), e.g. \"10.1.0.5/16\""));
-export const ipString = z.string().check(z.refine(isIP, "expected an IP address"));
+export const cidrString = /* @__PURE__ */ z.string().check(z.refine(isCIDR, "expected an IP address with prefix length (CIDR), e.g. \"10.1.0.5/16\""));
+export const ipString = /* @__PURE__ */ z.string().check(z.refine(isIP, "expected an IP address"));
 /** JSON numbers the spec calls uint. */
-export const uint = z.int().check(z.nonnegative());
+export const uint = /* @__PURE__ */ z.int().check(z.nonnegative());
 
 /** Result and config `dns` object; every key optional. */
 export const dnsSchema = z.object({
