@@ -38,7 +38,8 @@ export async function ensureGatewayAddrs(dev: string, gws: readonly string[], o:
     cmds.push(["addr", "del", a, "dev", dev]);
   }
   const missing = gws.filter((g) => !have.includes(g));
-  for (const g of missing) cmds.push(["addr", "add", g, "dev", dev]);
+  // nodad: the gateway is ours by config, and must answer the first container at once.
+  for (const g of missing) cmds.push(g.includes(":") ? ["addr", "add", g, "dev", dev, "nodad"] : ["addr", "add", g, "dev", dev]);
   if (missing.length && o.mac) cmds.push(["link", "set", "dev", dev, "address", o.mac]);
   await runBatch(CURRENT_NETNS, "ip", cmds);
 }
