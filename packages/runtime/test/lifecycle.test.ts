@@ -36,13 +36,24 @@ describe("ADD / DEL / CHECK chains", () => {
     await rt.del({ network: "net1", containerId: "c1", ifName: "eth0" });
     const dels = w.calls().filter((c) => c.phase === "start");
     expect(dels.map((c) => `${c.cmd} ${c.type}`)).toEqual(["DEL fake-b", "DEL fake-a"]);
-    expect(dels[0]!.conf.prevResult).toMatchObject({ chain: ["fake-a", "fake-b"] });
+    expect(dels[0]!.conf.prevResult).toMatchObject({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-eth0" }, { name: "fake-b-eth0" }] });
     expect(dels[0]!.env.CNI_NETNS).toBe("/var/run/netns/fake-c1"); // from the cache
     expect(existsSync(cacheFile(w.cache, "net1", "c1", "eth0"))).toBe(false);
     // DEL of something never added uses the current config and succeeds (DEL is idempotent)
     w.clearLog();
     await rt.del({ network: "net1", containerId: "c9", ifName: "eth0" });
     expect(w.done()).toEqual(["DEL fake-c"]);
+  });
+
+  it("the cached result is converted to the network's current cniVersion for prevResult", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }], { cniVersion: "1.0.0" });
+    const rt = w.runtime();
+    await rt.add(att("c1"));
+    w.writeList("net1", [{ type: "fake-a" }], { cniVersion: "0.4.0" });
+    w.clearLog();
+    await rt.check(att("c1"));
+    expect(w.calls()[0]!.conf.prevResult).toMatchObject({ cniVersion: "0.4.0" });
   });
 
   it("CHECK passes the cached result; disableCheck skips every plugin; 0.3.1 lists cannot CHECK", async () => {
@@ -52,7 +63,7 @@ describe("ADD / DEL / CHECK chains", () => {
     await rt.add(att("c1"));
     w.clearLog();
     await rt.check(att("c1"));
-    expect(w.calls().find((c) => c.cmd === "CHECK")!.conf.prevResult).toMatchObject({ chain: ["fake-a"] });
+    expect(w.calls().find((c) => c.cmd === "CHECK")!.conf.prevResult).toMatchObject({ interfaces: [{ name: "fake-a-eth0" }] });
     w.writeList("net1", [{ type: "fake-a" }], { disableCheck: true });
     w.clearLog();
     await rt.check(att("c1"));
