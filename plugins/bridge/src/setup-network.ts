@@ -29,6 +29,8 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<NetworkRecord> {
   const dir = conf.stateDir;
   let old = readNetwork(dir, conf.name);
+  // The masquerade is per network, not per bridge: it survives a bridge change.
+  const oldMasq = old?.masq;
   if (old && old.bridge !== conf.bridge) {
     await releaseNetwork(dir, conf.name, { keepMasq: true });
     old = undefined;
@@ -66,18 +68,18 @@ export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<N
     const backend = await detectMasqBackend(CURRENT_NETNS, conf.ipMasqBackend);
     const configured = fromConfig.map((s) => s.subnet);
     // Subnets only an ADD told us about stay while the config names none of its own.
-    const keepLearnt = configured.length === 0 && old?.masq?.backend === backend ? old.masq.fromResults : [];
+    const keepLearnt = configured.length === 0 && oldMasq?.backend === backend ? oldMasq.fromResults : [];
     const fromResults = union(keepLearnt, (o.extraSubnets ?? []).filter((s) => !configured.includes(s)));
     const subnets = union(configured, fromResults);
-    if (old?.masq && old.masq.backend !== backend) await deleteNetworkMasq(CURRENT_NETNS, conf.name, old.masq.backend);
-    const unchanged = old?.masq?.backend === backend && sameSet(old.masq.subnets, subnets);
+    if (oldMasq && oldMasq.backend !== backend) await deleteNetworkMasq(CURRENT_NETNS, conf.name, oldMasq.backend);
+    const unchanged = oldMasq?.backend === backend && sameSet(oldMasq.subnets, subnets);
     if (o.repair || !unchanged) {
       if (subnets.length) await ensureNetworkMasq(CURRENT_NETNS, { network: conf.name, subnets }, backend);
       else await deleteNetworkMasq(CURRENT_NETNS, conf.name, backend);
     }
     rec.masq = { backend, subnets, fromResults };
-  } else if (old?.masq) {
-    await deleteNetworkMasq(CURRENT_NETNS, conf.name, old.masq.backend);
+  } else if (oldMasq) {
+    await deleteNetworkMasq(CURRENT_NETNS, conf.name, oldMasq.backend);
   }
   writeNetwork(dir, conf.name, rec);
   return rec;
