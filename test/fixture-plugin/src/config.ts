@@ -1,15 +1,16 @@
 import * as z from "zod/mini";
 import { netConfSchema } from "@tscni/types";
 
-const verb = z.enum(["ADD", "DEL", "CHECK", "STATUS", "GC", "INIT", "DEINIT"]);
+const VERBS = ["ADD", "DEL", "CHECK", "STATUS", "GC", "INIT", "DEINIT"] as const;
 
 /**
  * The fixture's own keys, under `fixture`. Everything is optional: an empty
- * `fixture` gives a plugin that succeeds at every verb.
+ * `fixture` gives a plugin that succeeds at every verb. A function, so the
+ * schema is built only when a config is parsed.
  */
-export const fixtureKeysSchema = z.object({
+export const fixtureKeysSchema = () => z.object({
   /** Verbs that fail (default: none). */
-  failOn: z.optional(z.array(verb)),
+  failOn: z.optional(z.array(z.enum(VERBS))),
   /** How they fail: a CniError with `code`, a plain Error, or never returning. */
   failWith: z.optional(z.enum(["cni", "error", "hang"])),
   code: z.optional(z.number()),
@@ -22,7 +23,13 @@ export const fixtureKeysSchema = z.object({
   recordFile: z.optional(z.string()),
 });
 
-export const fixtureConfigSchema = z.extend(netConfSchema, {
-  fixture: z.optional(fixtureKeysSchema),
-});
-export type FixtureConfig = z.infer<typeof fixtureConfigSchema>;
+function buildConfigSchema() {
+  return z.extend(netConfSchema, { fixture: z.optional(fixtureKeysSchema()) });
+}
+
+/**
+ * Built on first parse, not at startup: VERSION (and any verb that never
+ * reads config) skips the cost. z.lazy keeps it a normal schema for skel.
+ */
+export const fixtureConfigSchema = z.lazy(buildConfigSchema);
+export type FixtureConfig = z.infer<ReturnType<typeof buildConfigSchema>>;
