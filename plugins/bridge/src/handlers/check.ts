@@ -1,5 +1,5 @@
 import { CniError, ErrorCode, type Interface } from "@tscni/types";
-import { CURRENT_NETNS, canonicalCIDR, formatCIDR, listRoutes, openNetns, parseCIDR, parseIP, formatIP, type Link, type RouteEntry } from "@tscni/net";
+import { CURRENT_NETNS, checkIfName, runIn, canonicalCIDR, formatCIDR, listRoutes, openNetns, parseCIDR, parseIP, formatIP, type Link, type RouteEntry } from "@tscni/net";
 import { delegate } from "@tscni/ipam";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { ipJsonBatch } from "../ip-json-batch.js";
@@ -48,10 +48,11 @@ export async function check(ctx: BridgeContext): Promise<void> {
     throw fail(`Bridge interface ${conf.bridge} configured Promisc Mode ${conf.promiscMode} doesn't match current state`);
   }
 
-  const [contLinks, contAddrs] = await ipJsonBatch(ns, [["link", "show", "dev", ctx.ifname], ["addr", "show", "dev", ctx.ifname]], true).catch(() => {
+  // One command gives link details and addresses (`addr show` after `link show` in one batch loses the addresses).
+  const out = await runIn(ns, ["ip", "-json", "-details", "addr", "show", "dev", checkIfName(ctx.ifname)]).catch(() => {
     throw fail(`Interface name ${ctx.ifname} not found`);
   });
-  const cont = (contLinks ?? [])[0] as (Link & { link_index?: number }) | undefined;
+  const cont = (JSON.parse(out.stdout || "[]") as Array<AddrLink & { link_index?: number }>)[0];
   if (!cont) throw fail(`Interface name ${ctx.ifname} not found`);
   if (cont.linkinfo?.info_kind !== "veth") throw fail(`Error: Container interface ${ctx.ifname} not of type veth`);
   if (contIf.mac && contIf.mac !== cont.address) throw fail(`Interface ${ctx.ifname} Mac ${contIf.mac} doesn't match container Mac: ${cont.address}`);
@@ -63,7 +64,7 @@ export async function check(ctx: BridgeContext): Promise<void> {
   if (!peer) throw fail(`CNI veth created for bridge ${conf.bridge} was not found`);
   if (peer.i.mac && peer.i.mac !== peer.l!.address) throw fail(`Interface ${peer.i.name} Mac doesn't match: ${peer.i.mac} not found`);
 
-  const have = ((contAddrs ?? [])[0] as AddrLink | undefined)?.addr_info?.map((a) => canon(`${a.local}/${a.prefixlen}`)) ?? [];
+  const have = cont.addr_info?.map((a) => canon(`${a.local}/${a.prefixlen}`)) ?? [];
   const contIdx = ifs.indexOf(contIf);
   for (const ipc of prev.ips ?? []) {
     if (ipc.interface !== undefined && ipc.interface !== contIdx) continue;
