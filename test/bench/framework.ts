@@ -21,6 +21,8 @@ export interface BenchSection {
   title: string;
   /** Case every ratio is computed against (usually the Go reference plugin). */
   baseline?: string;
+  /** Case measuring the harness's own spawn cost; adds a ratio column with it subtracted. */
+  floor?: string;
   runs?: number;
   warmup?: number;
   setup?: () => Promise<BenchCase[]>;
@@ -91,13 +93,15 @@ export async function runCases(cases: BenchCase[], runs: number, warmup: number)
   return cases.map((c) => stats(c.name, samples.get(c.name)!));
 }
 
-export function formatTable(rows: CaseStats[], baseline?: string): string {
+export function formatTable(rows: CaseStats[], baseline?: string, floorName?: string): string {
   const base = rows.find((r) => r.name === baseline);
+  const floor = rows.find((r) => r.name === floorName);
   const w = Math.max(...rows.map((r) => r.name.length), 4);
-  const head = `  ${"case".padEnd(w)}  median ms    p10    p90  ${base ? `x ${base.name}` : ""}`;
+  const head = `  ${"case".padEnd(w)}  median ms    p10    p90  ${base ? `x ${base.name}`.padEnd(16) : ""}${base && floor ? "x (spawn floor subtracted)" : ""}`;
   const lines = rows.map((r) => {
-    const ratio = base ? `${(r.median / base.median).toFixed(2)}x` : "";
-    return `  ${r.name.padEnd(w)}  ${r.median.toFixed(2).padStart(9)} ${r.p10.toFixed(2).padStart(6)} ${r.p90.toFixed(2).padStart(6)}  ${ratio}`;
+    const ratio = base ? `${(r.median / base.median).toFixed(2)}x`.padEnd(16) : "";
+    const net = base && floor && r !== floor ? `${((r.median - floor.median) / (base.median - floor.median)).toFixed(2)}x` : "";
+    return `  ${r.name.padEnd(w)}  ${r.median.toFixed(2).padStart(9)} ${r.p10.toFixed(2).padStart(6)} ${r.p90.toFixed(2).padStart(6)}  ${ratio}${net}`;
   });
   return [head, ...lines].join("\n");
 }
@@ -109,7 +113,7 @@ export async function runSection(section: BenchSection, opts: { runs?: number; w
     const warmup = opts.warmup ?? section.warmup ?? 5;
     const rows = await runCases(cases, runs, warmup);
     console.log(`\n== ${section.title} (${runs} interleaved runs per case, ${warmup} warm-up)`);
-    console.log(formatTable(rows, section.baseline));
+    console.log(formatTable(rows, section.baseline, section.floor));
     for (const n of section.notes ?? []) console.log(`  note: ${n}`);
     return rows;
   } finally {

@@ -10,6 +10,7 @@ export const section: BenchSection = {
   id: "version",
   title: "VERSION startup: tscni fixture plugin vs Go reference loopback",
   baseline: "go loopback",
+  floor: "spawn floor (/bin/true)",
   runs: 60,
   notes: [
     "children get only PATH and CNI_COMMAND: NODE_EXTRA_CA_CERTS and NODE_OPTIONS are unset",
