@@ -12,13 +12,19 @@ const runs = Number(process.argv[2] ?? 21);
 const dir = mkdtempSync(join(tmpdir(), "tscni-types-bench-"));
 try {
   const entry = new URL("../src/index.ts", import.meta.url).pathname;
-  const res = await build({
-    entryPoints: [entry], bundle: true, platform: "node", format: "esm", write: true,
-    outfile: join(dir, "types.mjs"), metafile: true,
-    banner: { js: "const __bodyStart = performance.now();" },
-    footer: { js: "globalThis.__bodyMs = performance.now() - __bodyStart;" },
-  });
-  const bytes = Object.values(res.metafile.outputs)[0].bytes;
+  // What skel (and so every plugin) takes from this package.
+  writeFileSync(join(dir, "skel-subset.ts"), `export { ALL_VERSIONS, CURRENT_VERSION, CniError, ErrorCode, convertResult, isCniError, parseCniArgs, parseWith, toCurrentResult, netConfSchema, compareVersions } from ${JSON.stringify(entry)};\n`);
+  const bundle = async (from, out) => {
+    const res = await build({
+      entryPoints: [from], bundle: true, platform: "node", format: "esm", write: true,
+      outfile: join(dir, out), metafile: true,
+      banner: { js: "const __bodyStart = performance.now();" },
+      footer: { js: "globalThis.__bodyMs = performance.now() - __bodyStart;" },
+    });
+    return Object.values(res.metafile.outputs)[0].bytes;
+  };
+  const bytes = await bundle(entry, "types.mjs");
+  const subsetBytes = await bundle(join(dir, "skel-subset.ts"), "subset.mjs");
   writeFileSync(join(dir, "empty.mjs"), "export const x = 1;\n");
   writeFileSync(join(dir, "probe.mjs"), [
     "const t0 = performance.now();",
@@ -41,9 +47,11 @@ try {
   };
   const empty = sample(join(dir, "empty.mjs"));
   const types = sample(join(dir, "types.mjs"));
-  console.log(`bundle ${bytes} bytes, ${runs} runs, median (min) in ms`);
+  const subset = sample(join(dir, "subset.mjs"));
+  console.log(`bundles: whole package ${bytes} bytes, skel's subset ${subsetBytes} bytes; ${runs} runs, median (min) in ms`);
   console.log(`empty module: import ${empty.importMs}`);
-  console.log(`@tscni/types: import ${types.importMs}, of which module body ${types.bodyMs}; first parseWith+convertResult ${types.firstUseMs}`);
+  console.log(`whole package: import ${types.importMs}, of which module body ${types.bodyMs}; first parseWith+convertResult ${types.firstUseMs}`);
+  console.log(`skel's subset: import ${subset.importMs}, of which module body ${subset.bodyMs}; first parseWith+convertResult ${subset.firstUseMs}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

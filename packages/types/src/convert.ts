@@ -4,7 +4,7 @@ import { CniError, ErrorCode } from "./errors.js";
 import { dnsIsEmpty, type DNS } from "./fields.js";
 import { cidrVersion } from "./ip.js";
 import { parseWith } from "./parse.js";
-import { resultSchema, type Result } from "./result.js";
+import { getResultSchemas, type Result } from "./result.js";
 import { getResult020Schema, type IPConfig020, type Result020, type Route020 } from "./result-020.js";
 import { getResult040Schema, type Result040 } from "./result-040.js";
 import { requireKnownVersion, resultFamily, type CniVersion } from "./version.js";
@@ -136,7 +136,7 @@ function parseShaped(raw: unknown, version: CniVersion): Shaped {
     case "040":
       return { family: "040", r: parseWith(getResult040Schema(), raw, what) };
     case "100":
-      return { family: "100", r: parseWith(resultSchema, raw, what) };
+      return { family: "100", r: parseWith(getResultSchemas().resultSchema, raw, what) };
   }
 }
 

@@ -6,7 +6,7 @@ export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from ".
 export { netConfListSchema, type NetConfList } from "./conflist.js";
 export { VALID_ATTACHMENTS_KEY, validAttachmentSchema, type ValidAttachment } from "./valid-attachments.js";
 export {
-  resultSchema, interfaceSchema, ipConfigSchema, routeSchema, dnsSchema,
+  resultSchema, interfaceSchema, ipConfigSchema, routeSchema, dnsSchema, getResultSchemas,
   type Result, type Interface, type IPConfig, type Route, type DNS,
 } from "./result.js";
 export { getResult040Schema, type Result040, type Interface040, type IPConfig040, type Route040 } from "./result-040.js";

@@ -1,9 +1,10 @@
 // Result shape of 0.1.0 and 0.2.0: at most one address per family, routes nested under it.
 // Built on first use, like the 0.4.0 shape.
 import * as z from "zod/mini";
-import { cidrString, dnsSchema, ipString } from "./fields.js";
+import { fields } from "./fields.js";
 
 function build() {
+  const { cidrString, dnsSchema, ipString } = fields();
   const route = z.object({ dst: cidrString, gw: z.optional(ipString) });
   const ipc = z.object({
     ip: cidrString,

@@ -1,9 +1,10 @@
 // Result shape of 0.3.0, 0.3.1 and 0.4.0: ips carry "version", interfaces and routes have no 1.1 fields.
 // Built on first use: only results of old spec versions need it, and every exec'd plugin pays for eager schemas.
 import * as z from "zod/mini";
-import { cidrString, dnsSchema, ipString, uint } from "./fields.js";
+import { fields } from "./fields.js";
 
 function build() {
+  const { cidrString, dnsSchema, ipString, uint } = fields();
   const iface = z.object({
     name: z.string(),
     mac: z.optional(z.string()),

@@ -1,44 +1,64 @@
 // The current (1.1.0) result shape; 1.0.0 is the same minus the fields marked "1.1".
+// Built on first use: VERSION, DEL, STATUS and GC usually never touch a result, and a
+// plugin is exec'd per call. The exported constants are pure, so bundles that do not
+// import them (skel only calls convertResult) build nothing until a result is parsed.
 import * as z from "zod/mini";
-import { cidrString, dnsSchema, ipString, uint } from "./fields.js";
+import { fields } from "./fields.js";
 
-export const interfaceSchema = z.object({
-  name: z.string(),
-  mac: z.optional(z.string()),
-  mtu: z.optional(uint), // 1.1
-  sandbox: z.optional(z.string()),
-  socketPath: z.optional(z.string()), // 1.1
-  pciID: z.optional(z.string()), // 1.1
-});
-export type Interface = z.infer<typeof interfaceSchema>;
+function build() {
+  const { cidrString, dnsSchema, ipString, uint } = fields();
+  const interfaceSchema = z.object({
+    name: z.string(),
+    mac: z.optional(z.string()),
+    mtu: z.optional(uint), // 1.1
+    sandbox: z.optional(z.string()),
+    socketPath: z.optional(z.string()), // 1.1
+    pciID: z.optional(z.string()), // 1.1
+  });
+  const ipConfigSchema = z.object({
+    /** Index into `interfaces`; absent in IPAM results. */
+    interface: z.optional(uint),
+    address: cidrString,
+    gateway: z.optional(ipString),
+  });
+  const routeSchema = z.object({
+    dst: cidrString,
+    gw: z.optional(ipString),
+    mtu: z.optional(uint), // 1.1
+    advmss: z.optional(uint), // 1.1
+    priority: z.optional(uint), // 1.1
+    table: z.optional(uint), // 1.1
+    scope: z.optional(uint), // 1.1
+  });
+  /** ADD result, 1.0.0 / 1.1.0. cniVersion is optional so handlers and IPAM plugins may omit it. */
+  const resultSchema = z.object({
+    cniVersion: z.optional(z.string()),
+    interfaces: z.optional(z.array(interfaceSchema)),
+    ips: z.optional(z.array(ipConfigSchema)),
+    routes: z.optional(z.array(routeSchema)),
+    dns: z.optional(dnsSchema),
+  });
+  return { interfaceSchema, ipConfigSchema, routeSchema, resultSchema };
+}
 
-export const ipConfigSchema = z.object({
-  /** Index into `interfaces`; absent in IPAM results. */
-  interface: z.optional(uint),
-  address: cidrString,
-  gateway: z.optional(ipString),
-});
-export type IPConfig = z.infer<typeof ipConfigSchema>;
+type Schemas = ReturnType<typeof build>;
+let cached: Schemas | undefined;
+/** The 1.x result schemas, built once on first call. */
+export function getResultSchemas(): Schemas {
+  return (cached ??= build());
+}
+function pick<K extends keyof Schemas>(k: K): Schemas[K] {
+  return getResultSchemas()[k];
+}
 
-export const routeSchema = z.object({
-  dst: cidrString,
-  gw: z.optional(ipString),
-  mtu: z.optional(uint), // 1.1
-  advmss: z.optional(uint), // 1.1
-  priority: z.optional(uint), // 1.1
-  table: z.optional(uint), // 1.1
-  scope: z.optional(uint), // 1.1
-});
-export type Route = z.infer<typeof routeSchema>;
+export const resultSchema = /* @__PURE__ */ pick("resultSchema");
+export const interfaceSchema = /* @__PURE__ */ pick("interfaceSchema");
+export const ipConfigSchema = /* @__PURE__ */ pick("ipConfigSchema");
+export const routeSchema = /* @__PURE__ */ pick("routeSchema");
 
-/** ADD result, 1.0.0 / 1.1.0. cniVersion is optional so handlers and IPAM plugins may omit it. */
-export const resultSchema = z.object({
-  cniVersion: z.optional(z.string()),
-  interfaces: z.optional(z.array(interfaceSchema)),
-  ips: z.optional(z.array(ipConfigSchema)),
-  routes: z.optional(z.array(routeSchema)),
-  dns: z.optional(dnsSchema),
-});
-export type Result = z.infer<typeof resultSchema>;
+export type Result = z.infer<Schemas["resultSchema"]>;
+export type Interface = z.infer<Schemas["interfaceSchema"]>;
+export type IPConfig = z.infer<Schemas["ipConfigSchema"]>;
+export type Route = z.infer<Schemas["routeSchema"]>;
 
 export { dnsSchema, type DNS } from "./fields.js";
