@@ -12,6 +12,6 @@ export {
 export { getResult040Schema, type Result040, type Interface040, type IPConfig040, type Route040 } from "./result-040.js";
 export { getResult020Schema, type Result020, type IPConfig020, type Route020 } from "./result-020.js";
 export { convertResult, toCurrentResult } from "./convert.js";
-export { versionResultSchema, type VersionResult } from "./version-result.js";
+export { versionResultSchema, decodeVersionResult, type VersionResult } from "./version-result.js";
 export { errorResultSchema, type ErrorResult } from "./error-result.js";
 export { parseCniArgs } from "./cni-args.js";

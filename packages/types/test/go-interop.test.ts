@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { convertResult } from "../src/index.js";
+import { ALL_VERSIONS, convertResult, decodeVersionResult } from "../src/index.js";
 
 const STATIC = "/usr/lib/cni/static";
 
@@ -49,4 +49,14 @@ describe.skipIf(!existsSync(STATIC))("same results as Go libcni (Debian static p
       }
     });
   }
+
+  it("VERSION output of a Go plugin decodes, for every version asked", () => {
+    for (const v of ALL_VERSIONS.filter((x) => x !== "1.1.0")) {
+      const r = spawnSync(STATIC, [], { input: JSON.stringify({ cniVersion: v }), env: { CNI_COMMAND: "VERSION" }, encoding: "utf8" });
+      const decoded = decodeVersionResult(JSON.parse(r.stdout));
+      // Go answers with its library's current version whatever was asked (the spec says: echo the input's).
+      expect(decoded.cniVersion).toBe("1.0.0");
+      expect(decoded.supportedVersions).toEqual(["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]);
+    }
+  });
 });
