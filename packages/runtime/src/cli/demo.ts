@@ -8,7 +8,7 @@ import type { ExecEvent } from "../options.js";
 import { flag, type ParsedArgs } from "./args.js";
 import { demoNetworks } from "./demo-config.js";
 import { formatError, formatEvent, ms, summariseResult } from "./format.js";
-import { addNetns, delNetns, inNetns, listNetns, netnsPath, tcpPing } from "./netns.js";
+import { addNetns, delNetns, icmpPing, inNetns, listNetns, netnsPath, tcpPing } from "./netns.js";
 
 const PLUGINS = ["bridge", "host-local", "loopback"];
 const GO_PLUGINS = "/usr/lib/cni";
@@ -110,9 +110,9 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
   if (failed) process.exitCode = 1;
 }
 
-/** TCP "ping" (see tcpPing); an unreachable address fails the step. */
+/** ICMP ping, or a TCP probe where ping(8) is missing; an unreachable address fails the step. */
 async function reach(from: string, ip: string): Promise<{ how: string; ms: number }> {
-  const r = await tcpPing(from, ip);
+  const r = (await icmpPing(from, ip)) ?? (await tcpPing(from, ip));
   if (!r.ok) throw new Error(`${ip} is not reachable from ${from} (${r.how})`);
   return r;
 }

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 
 /** Run a program (argument array, never a shell string); resolve with its output, reject on failure. */
 export function run(cmd: string, args: string[]): Promise<string> {
@@ -34,6 +35,14 @@ s.on("connect", () => done(true, "connected"));
 s.on("timeout", () => done(false, "timeout"));
 s.on("error", (e) => done(e.code === "ECONNREFUSED", e.code));
 `;
+
+/** ICMP echo with ping(8) from inside netns `from`; undefined when ping is not installed. */
+export async function icmpPing(from: string, ip: string): Promise<{ ok: boolean; how: string; ms: number } | undefined> {
+  if (!existsSync("/usr/bin/ping") && !existsSync("/bin/ping")) return undefined;
+  const out = await inNetns(from, "ping", ["-n", "-c", "1", "-W", "2", ip]).catch((e: Error) => e.message);
+  const m = /time=([\d.]+) ms/.exec(out);
+  return m ? { ok: true, how: "ICMP echo reply", ms: Number(m[1]) } : { ok: false, how: "no ICMP reply", ms: 0 };
+}
 
 /** Is `ip` reachable from netns `from`? Runs this node binary inside the netns. */
 export async function tcpPing(from: string, ip: string): Promise<{ ok: boolean; how: string; ms: number }> {
