@@ -40,7 +40,8 @@ export async function run(plugin: Plugin, io: Io): Promise<Outcome> {
     }
 
     const config = parseWith(plugin.config, raw, "network config");
-    const prevResult = raw.prevResult === undefined || raw.prevResult === null ? undefined : toCurrentResult(withVersion(raw.prevResult, cniVersion));
+    // prevResult is written in the config's version (SPEC.md section 3) and may omit its own.
+    const prevResult = raw.prevResult === undefined || raw.prevResult === null ? undefined : toCurrentResult(raw.prevResult, cniVersion);
     const ctx = makeContext(cmd, config, prevResult, stdin, io);
     const result = await handler(ctx);
 
@@ -77,19 +78,12 @@ function decodeConfig(stdin: Buffer): Record<string, unknown> {
   try {
     raw = JSON.parse(stdin.toString("utf8"));
   } catch (e) {
-    throw new CniError(ErrorCode.DecodeFailure, `error decoding network config: ${(e as Error).message}`);
+    // The engine's own wording differs between Node and Bun: keep it out of msg.
+    throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: invalid JSON", (e as Error).message);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: not a JSON object");
   return raw as Record<string, unknown>;
-}
-
-// prevResult is written in the config's cniVersion (SPEC.md section 3) and may omit its own.
-function withVersion(prev: unknown, cniVersion: string): unknown {
-  if (typeof prev !== "object" || prev === null || Array.isArray(prev))
-    throw new CniError(ErrorCode.DecodeFailure, "prevResult: not a JSON object");
-  const p = prev as Record<string, unknown>;
-  return typeof p.cniVersion === "string" ? p : { ...p, cniVersion };
 }
 
 function makeContext(cmd: CmdEnv, config: unknown, prevResult: Context<unknown>["prevResult"], stdin: Buffer, io: Io): Context<unknown> {

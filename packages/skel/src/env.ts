@@ -31,9 +31,11 @@ export function readCmdEnv(env: Record<string, string | undefined>): CmdEnv {
   const command = raw as Verb;
 
   const missing: string[] = [];
+  // A variable the verb does not take reads as "": STATUS never sees a stray CNI_CONTAINERID.
   const get = (name: string): string => {
-    const v = env[name] ?? "";
-    if (v === "" && NEEDS[name]?.[command] === "required") missing.push(name);
+    const need = NEEDS[name]?.[command];
+    const v = need ? (env[name] ?? "") : "";
+    if (v === "" && need === "required") missing.push(name);
     return v;
   };
   const containerId = get("CNI_CONTAINERID");

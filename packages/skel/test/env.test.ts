@@ -56,6 +56,13 @@ describe("readCmdEnv", () => {
     expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "ok_id.1-2" }))).toBeUndefined();
   });
 
+  it("blanks container variables for verbs that do not take them", () => {
+    for (const cmd of ["STATUS", "GC", "INIT", "DEINIT", "VERSION"]) {
+      const env = readCmdEnv({ ...full, CNI_COMMAND: cmd, CNI_ARGS: "" });
+      expect({ cmd, c: env.containerId, n: env.netns, i: env.ifname }).toEqual({ cmd, c: "", n: "", i: "" });
+    }
+  });
+
   it("reads CNI_NETNS_OVERRIDE", () => {
     expect(readCmdEnv({ ...full, CNI_NETNS_OVERRIDE: "true" }).netnsOverride).toBe(true);
     expect(readCmdEnv({ ...full, CNI_NETNS_OVERRIDE: "1" }).netnsOverride).toBe(true);
