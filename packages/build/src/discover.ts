@@ -7,7 +7,7 @@ export interface PluginEntry {
   entry: string;
 }
 
-/** Every plugins/<name>/src/main.ts, plus the SDK's fixture plugin as "tscni-fixture". */
+/** Every plugins/<name>/src/main.ts, the runtime CLI as "tscni", and the SDK's fixture plugin as "tscni-fixture". */
 export function discoverPlugins(root: string): PluginEntry[] {
   const found: PluginEntry[] = [];
   const pluginsDir = join(root, "plugins");
@@ -17,6 +17,9 @@ export function discoverPlugins(root: string): PluginEntry[] {
       if (existsSync(entry)) found.push({ name, entry });
     }
   }
+  // The runtime CLI ships beside the plugins, so `dist/bin/tscni demo` finds them.
+  const cli = join(root, "packages", "runtime", "src", "cli", "main.ts");
+  if (existsSync(cli)) found.push({ name: "tscni", entry: cli });
   const fixture = join(root, "test", "fixture-plugin", "src", "main.ts");
   if (existsSync(fixture)) found.push({ name: "tscni-fixture", entry: fixture });
   return found;

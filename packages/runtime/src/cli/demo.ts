@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { ExecEvent } from "../options.js";
@@ -13,11 +14,20 @@ import { addNetns, delNetns, icmpPing, inNetns, listNetns, netnsPath, tcpPing } 
 const PLUGINS = ["bridge", "host-local", "loopback"];
 const GO_PLUGINS = "/usr/lib/cni";
 
-/** dist/bin of the repo when our plugins are built there, else the Go reference plugins. */
+/**
+ * Our plugins when they are built: next to the tscni executable (dist/bin or dist/node),
+ * else the repo's dist/bin; the Go reference plugins otherwise.
+ */
 function defaultPluginsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const d of [resolve(here, "../../../../dist/bin"), resolve(process.cwd(), "dist/bin")]) {
-    if (PLUGINS.every((p) => existsSync(join(d, p)))) return d;
+  const candidates = [dirname(process.execPath), process.argv[1] ? dirname(resolve(process.argv[1])) : ""];
+  try {
+    candidates.push(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../dist/bin"));
+  } catch {
+    // bundled: no module URL to start from
+  }
+  candidates.push(resolve(process.cwd(), "dist/bin"));
+  for (const d of candidates) {
+    if (d && PLUGINS.every((p) => existsSync(join(d, p)))) return d;
   }
   return GO_PLUGINS;
 }
@@ -34,7 +44,16 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
   const ctrs = [`tscni-demo-${id}-c1`, `tscni-demo-${id}-c2`];
   const work = mkdtempSync(join(tmpdir(), "tscni-demo-"));
   const confDir = join(work, "net.d");
-  const say = (s: string) => process.stdout.write(`${s}\n`);
+  const say = (s: string) => void process.stdout.write(`${s}\n`);
+  // A reader that goes away (`tscni demo | head`) must not cut the clean-up short.
+  process.stdout.on("error", () => {});
+  const onSignal = (sig: NodeJS.Signals) => {
+    for (const ns of [...ctrs, host]) spawnSync("ip", ["netns", "delete", ns], { stdio: "ignore" });
+    rmSync(work, { recursive: true, force: true });
+    process.exit(sig === "SIGINT" ? 130 : sig === "SIGHUP" ? 129 : 143);
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const sig of signals) process.once(sig, onSignal);
   let failed = false;
 
   say(`tscni demo — plugins from ${pluginsDir}${pluginsDir === GO_PLUGINS ? " (Go reference plugins; build ours with `pnpm build`)" : ""}`);
@@ -106,6 +125,7 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
       say(left.length === 0 ? "cleaned up: namespaces and state removed" : `LEFT BEHIND: ${left.join(", ")}`);
       if (left.length > 0) failed = true;
     }
+    for (const sig of signals) process.off(sig, onSignal);
   }
   if (failed) process.exitCode = 1;
 }

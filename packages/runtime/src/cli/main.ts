@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // tscni: the cnitool equivalent (add|del|check|status|gc NAME NETNS, same env vars),
 // plus the lifecycle commands (init, deinit, reconcile, remove) and state views.
 import { CniError } from "@tscni/types";
@@ -141,4 +140,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+void main();
