@@ -8,4 +8,4 @@ export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./
 export { readStdinSync, MAX_STDIN_BYTES } from "./stdin.js";
 export { writeFileAtomic, fsyncDir } from "./state/atomic-write.js";
 export { createExclusive } from "./state/exclusive-create.js";
-export { withLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions } from "./state/lock.js";
+export { withLock, acquireLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions, type LockMode, type Release } from "./state/lock.js";
