@@ -6,6 +6,6 @@ export { VERBS, readCmdEnv, type Verb, type CmdEnv } from "./env.js";
 export { validateContainerId, validateIfName, validateNetworkName } from "./names.js";
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger.js";
 export { readStdinSync, MAX_STDIN_BYTES } from "./stdin.js";
-export { writeFileAtomic, fsyncDir } from "./state/atomic-write.js";
+export { writeFileAtomic, fsyncDir, removeFile } from "./state/atomic-write.js";
 export { createExclusive } from "./state/exclusive-create.js";
 export { withLock, acquireLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions, type LockMode, type Release } from "./state/lock.js";

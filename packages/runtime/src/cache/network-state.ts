@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson } from "../conf/derive.js";
 import type { NetworkConfigList } from "../conf/parse.js";
-import { removeFile, writeFileAtomic } from "./atomic.js";
+import { removeFile, writeFileAtomic } from "@tscni/skel";
 
 /** Recorded per network (LIFECYCLE.md "What the runtime guarantees"). */
 export type RecordedStatus = "initialised" | "init-failed" | "draining" | "deinit-pending";
@@ -55,7 +55,7 @@ export function readState(cacheDir: string, name: string): NetworkState | undefi
 }
 
 export function writeState(cacheDir: string, state: NetworkState): void {
-  writeFileAtomic(stateFile(cacheDir, state.name), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(stateFile(cacheDir, state.name), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 export function forgetState(cacheDir: string, name: string): void {

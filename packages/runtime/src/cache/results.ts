@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeFile, writeFileAtomic } from "./atomic.js";
+import { removeFile, writeFileAtomic } from "@tscni/skel";
 
 /** libcni's cache kind; entries of other kinds are ignored (as libcni does). */
 export const CACHE_KIND = "cniCacheV1";
@@ -53,7 +53,7 @@ export function writeCached(cacheDir: string, a: CachedAttachment): void {
   if (a.cniArgs && a.cniArgs.length > 0) json.cniArgs = a.cniArgs;
   if (a.capabilityArgs && Object.keys(a.capabilityArgs).length > 0) json.capabilityArgs = a.capabilityArgs;
   if (a.result) json.result = a.result;
-  writeFileAtomic(cacheFile(cacheDir, a.networkName, a.containerId, a.ifName), JSON.stringify(json));
+  writeFileAtomic(cacheFile(cacheDir, a.networkName, a.containerId, a.ifName), JSON.stringify(json), 0o600); // libcni writes 0600
 }
 
 function decode(text: string): CachedAttachment | undefined {
