@@ -1,0 +1,204 @@
+// Runs fuzz cases for one plugin inside the sandbox host netns (spawned by fuzz.test.ts via
+// `ip netns exec`). Prints one JSON summary line on stdout. Most cases run in-process through
+// skel's dispatch (fast), a share through the standalone executable.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import type { Plugin } from "@tscni/skel";
+import { exec, execOk, runExecutable, runInProcess } from "@tscni/testing";
+import { caseArb, type FuzzCase, type FuzzWorld, type PluginName } from "./lib/gen.js";
+import { assertSandboxed, safeNetnsValue } from "./lib/guard.js";
+import { attachmentLines, diffState, snapshot, type HostState } from "./lib/host-state.js";
+import { errorCode, violation } from "./lib/outcome.js";
+
+export interface FuzzArgs {
+  plugin: PluginName;
+  cases: number;
+  seed: number;
+  execShare: number;
+  executable: string;
+  world: FuzzWorld;
+  containerNs: string;
+  parentNet: number;
+  parentMnt: number;
+}
+
+export interface Finding {
+  kind: "violation" | "changed-after-error" | "shared-after-error" | "residue-after-cleanup" | "changed-after-success";
+  detail: string;
+  env: Record<string, string>;
+  stdin: string;
+  stdout: string;
+}
+
+export interface FuzzSummary {
+  plugin: PluginName;
+  seed: number;
+  cases: number;
+  inProcess: number;
+  executable: number;
+  skipped: number;
+  succeeded: Record<string, number>;
+  codes: Record<string, number>;
+  violations: number;
+  changedAfterError: number;
+  /** Errors after which only network-level state (bridge, gateway, records) was left. */
+  sharedAfterError: number;
+  residue: number;
+  changedAfterSuccess: number;
+  findings: Finding[];
+}
+
+const args = JSON.parse(process.env.THD_FUZZ ?? "{}") as FuzzArgs;
+assertSandboxed(args.parentNet, args.parentMnt);
+
+const STATE_ROOTS = [args.world.work, "/var/lib/cni"];
+
+async function loadPlugin(name: PluginName): Promise<Plugin> {
+  if (name === "loopback") return (await import("../../plugins/loopback/src/index.js")).loopbackPlugin as Plugin;
+  if (name === "host-local") return (await import("../../plugins/host-local/src/index.js")).plugin as unknown as Plugin;
+  return (await import("../../plugins/bridge/src/index.js")).bridgePlugin as unknown as Plugin;
+}
+
+/** Default state locations (/var/lib/cni/...) go to a tmpfs private to this mount namespace. */
+async function privateVarLibCni(): Promise<void> {
+  const target = existsSync("/var/lib/cni") ? "/var/lib/cni" : "/var/lib";
+  await execOk(["mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "thd-fuzz", target]);
+}
+
+async function clearNetns(ns: string | undefined): Promise<void> {
+  const ip = ns ? ["ip", "-n", ns] : ["ip"];
+  const r = await execOk([...ip, "-o", "link", "show"]);
+  const names = r.stdout
+    .split("\n")
+    .map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1])
+    .filter((n): n is string => !!n && n !== "lo");
+  for (const n of names) await exec([...ip, "link", "del", n]);
+  await execOk([...ip, "link", "set", "lo", "up"]); // loopback's DEL takes it down
+  await execOk(ns ? ["ip", "netns", "exec", ns, "nft", "flush", "ruleset"] : ["nft", "flush", "ruleset"]);
+}
+
+/** Back to the baseline: no links but lo, empty ruleset, empty state dirs. */
+async function restore(): Promise<void> {
+  await clearNetns(undefined);
+  await clearNetns(args.containerNs);
+  for (const root of STATE_ROOTS) {
+    if (!existsSync(root)) continue;
+    for (const n of readdirSync(root)) if (n !== "resolv.conf") rmSync(join(root, n), { recursive: true, force: true });
+  }
+}
+
+const snap = () => snapshot([undefined, args.containerNs], STATE_ROOTS);
+
+// Leftovers that are not leaks: directories, lock files, Go's round-robin cursor, lo up/down (loopback's job).
+const residueLines = (d: string) =>
+  d.split("\n").filter((l) => l !== "" && !/\/$/.test(l) && !/(\.lock|\/lock|last_reserved_ip\.\d+)( |$)/.test(l) && !/\blo\b/.test(l));
+
+async function main(): Promise<void> {
+  await privateVarLibCni();
+  mkdirSync(args.world.work, { recursive: true });
+  writeFileSync(join(args.world.work, "resolv.conf"), "nameserver 10.77.0.1\nsearch example.test\n");
+  process.chdir(args.world.work);
+  const plugin = await loadPlugin(args.plugin);
+  const ours = new Set([statSync(args.world.containerNetns).ino, statSync("/proc/self/ns/net").ino]);
+
+  await restore();
+  const baseline = await snap();
+  const sum: FuzzSummary = {
+    plugin: args.plugin, seed: args.seed, cases: 0, inProcess: 0, executable: 0, skipped: 0, succeeded: {}, codes: {},
+    violations: 0, changedAfterError: 0, sharedAfterError: 0, residue: 0, changedAfterSuccess: 0, findings: [],
+  };
+  const note = (f: Finding) => void (sum.findings.length < 25 && sum.findings.push({ ...f, stdin: f.stdin.slice(0, 2000) }));
+
+  const every = Math.max(1, Math.round(1 / args.execShare));
+  const run = async (c: FuzzCase, viaExec: boolean) => {
+    if (viaExec) {
+      // Env values cannot carry NUL through execve.
+      const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, v.replace(/\0/g, "")]));
+      const r = await runExecutable(args.executable, { env, stdin: c.stdin, timeoutMs: 30_000 });
+      return { stdout: r.stdout, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<{ stdout: string; exitCode: number | null; timedOut: boolean }>((res) => {
+      timer = setTimeout(() => res({ stdout: "", exitCode: null, timedOut: true }), 30_000);
+    });
+    try {
+      return await Promise.race([runInProcess(plugin, { env: c.env, stdin: c.stdin }).then((r) => ({ ...r, timedOut: false })), hang]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const batch = 200;
+  for (let done = 0; done < args.cases; done += batch) {
+    const n = Math.min(batch, args.cases - done);
+    const cases = fc.sample(caseArb(args.plugin, args.world), { numRuns: n, seed: args.seed + done });
+    for (const c of cases) {
+      if (c.env.CNI_NETNS !== undefined && !safeNetnsValue(c.env.CNI_NETNS, ours)) {
+        sum.skipped++;
+        continue;
+      }
+      // Every Nth case goes through the real executable (startup, stdin, exit paths).
+      const viaExec = sum.cases % every === 0;
+      sum.cases++;
+      viaExec ? sum.executable++ : sum.inProcess++;
+      const verb = c.env.CNI_COMMAND;
+      const r = await run(c, viaExec);
+      const bad = violation(verb, r);
+      if (bad) {
+        sum.violations++;
+        note({ kind: "violation", detail: bad, env: c.env, stdin: c.stdin, stdout: r.stdout });
+      }
+      if (r.exitCode !== 0) {
+        const code = errorCode(r.stdout);
+        sum.codes[String(code ?? "none")] = (sum.codes[String(code ?? "none")] ?? 0) + 1;
+        const after = await snap();
+        const d = diffState(baseline, after);
+        if (d !== "") {
+          const leaked = attachmentLines(d);
+          if (leaked.length > 0) {
+            sum.changedAfterError++;
+            note({ kind: "changed-after-error", detail: leaked.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
+          } else {
+            sum.sharedAfterError++;
+            if (sum.sharedAfterError <= 3) note({ kind: "shared-after-error", detail: d.slice(0, 1500), env: c.env, stdin: c.stdin, stdout: r.stdout });
+          }
+          await restore();
+        }
+        continue;
+      }
+      sum.succeeded[verb!] = (sum.succeeded[verb!] ?? 0) + 1;
+      if (verb === "ADD" || verb === "INIT") {
+        // Undo the way a runtime would: DEL (for ADD), then DEINIT, with the same config.
+        if (verb === "ADD") await runInProcess(plugin, { env: { ...c.env, CNI_COMMAND: "DEL" }, stdin: c.stdin });
+        const { CNI_CONTAINERID: _c, CNI_NETNS: _n, CNI_IFNAME: _i, ...lifecycleEnv } = c.env;
+        await runInProcess(plugin, { env: { ...lifecycleEnv, CNI_COMMAND: "DEINIT" }, stdin: c.stdin });
+      }
+      const after = await snap();
+      const d = diffState(baseline, after);
+      if (d !== "") {
+        const real = residueLines(d);
+        if ((verb === "ADD" || verb === "INIT") && real.length > 0) {
+          sum.residue++;
+          note({ kind: "residue-after-cleanup", detail: real.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
+        } else if (real.length > 0) {
+          sum.changedAfterSuccess++;
+          note({ kind: "changed-after-success", detail: real.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
+        }
+        await restore();
+      }
+    }
+  }
+  const end = await snap();
+  const left = diffState(baseline, end);
+  if (left !== "") throw new Error(`sandbox did not return to baseline:\n${left}`);
+  await restore();
+  process.stdout.write(JSON.stringify(sum) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`fuzz worker failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(2);
+});
+
+export type { HostState };
