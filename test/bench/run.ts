@@ -12,8 +12,9 @@ async function loadSections(): Promise<BenchSection[]> {
   const files = readdirSync(sectionsDir).filter((f) => f.endsWith(".ts")).sort();
   const out: BenchSection[] = [];
   for (const f of files) {
-    const mod = (await import(new URL(`./sections/${f}`, import.meta.url).href)) as { section?: BenchSection };
+    const mod = (await import(new URL(`./sections/${f}`, import.meta.url).href)) as { section?: BenchSection; sections?: BenchSection[] };
     if (mod.section) out.push(mod.section);
+    out.push(...(mod.sections ?? [])); // a file may hold several sections ("host-local/60k"); "host-local" selects them all
   }
   // VERSION first: it is the headline number.
   return out.sort((a, b) => (a.id === "version" ? -1 : b.id === "version" ? 1 : a.id.localeCompare(b.id)));
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const wanted = args.filter((a) => !a.startsWith("--"));
 
   const all = await loadSections();
-  const unknown = wanted.filter((w) => !all.some((s) => s.id === w));
+  const picks = (w: string, s: BenchSection) => s.id === w || s.id.startsWith(`${w}/`);
+  const unknown = wanted.filter((w) => !all.some((s) => picks(w, s)));
   if (unknown.length) {
     console.error(`unknown section(s) ${unknown.join(", ")}; have: ${all.map((s) => s.id).join(", ")}`);
     process.exit(2);
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   }
   console.log(`tscni bench: ${cpus().length} cpus, node ${process.version}, NODE_EXTRA_CA_CERTS unset in children`);
   let failures = 0;
-  for (const s of all.filter((s) => wanted.length === 0 || wanted.includes(s.id))) {
+  for (const s of all.filter((s) => wanted.length === 0 || wanted.some((w) => picks(w, s)))) {
     try {
       await runSection(s, { runs, warmup });
     } catch (e) {
