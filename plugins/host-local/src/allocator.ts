@@ -1,7 +1,8 @@
 import { CniError, ErrorCode } from "@tscni/types";
 import { formatIP, lastOf, networkOf, nextIP, parseIP, unmap, type IPAddr } from "../../../packages/net/src/ip/index.js";
 import { rangeFor, rangeSetString, type Range, type RangeSet } from "./config.js";
-import { ownerKey, isTempName, type DiskStore } from "./store.js";
+import { OwnerIndex } from "./owner-index.js";
+import { ownerKey, isTempName, type DiskStore, type StoreEntry } from "./store.js";
 
 export interface Allocation {
   /** Index of the range set the address came from. */
@@ -54,11 +55,47 @@ function ownedBy(owner: string, containerId: string, ifname: string): boolean {
   return owner === ownerKey(containerId, ifname) || owner === containerId.trim();
 }
 
+/** What a lookup for one attachment found: candidate files with their content, and every name when it scanned. */
+interface Lookup {
+  entries: StoreEntry[];
+  taken: Set<string>;
+  scanned: boolean;
+}
+
 export class Allocator {
+  readonly index: OwnerIndex;
   constructor(
     readonly store: DiskStore,
     readonly ranges: RangeSet[],
-  ) {}
+  ) {
+    this.index = new OwnerIndex(store.dir);
+  }
+
+  /**
+   * Files that may belong to the attachment, read: from the owner index when it can
+   * answer, else from a full scan (which also rebuilds the index's base).
+   */
+  private lookup(containerId: string, ifname: string, ownMarker = false, forceScan = false): Lookup {
+    const key = ownerKey(containerId, ifname);
+    const answer = forceScan ? undefined : this.index.answer(key, containerId, ownMarker);
+    if (answer) {
+      const entries: StoreEntry[] = [];
+      for (const name of new Set([...answer.names, ...answer.idOnly])) {
+        const owner = this.store.read(name);
+        if (owner !== undefined) entries.push({ name, owner });
+      }
+      return { entries, taken: new Set(), scanned: false };
+    }
+    const before = this.index.snapshot();
+    const names = this.store.names();
+    const entries = this.store.entries(undefined, names);
+    try {
+      this.index.rebuild(entries, before);
+    } catch {
+      this.index.invalidate(); // the index is only a shortcut; the scan result stands
+    }
+    return { entries, taken: new Set(names), scanned: true };
+  }
 
   /**
    * Reserves one address per range set for (containerId, ifname), honouring
@@ -68,8 +105,6 @@ export class Allocator {
   allocate(containerId: string, ifname: string, requested: readonly IPAddr[] = []): Allocation[] {
     const owner = ownerKey(containerId, ifname);
     this.store.ensure();
-    const names = this.store.names();
-    const taken = new Set(names);
 
     // Which requested address goes to which range set (first match, as in Go).
     const left = requested.map(unmap);
@@ -80,74 +115,94 @@ export class Allocator {
     if (left.length > 0)
       throw new CniError(ErrorCode.InvalidConfig, `failed to allocate all requested IPs: ${left.map(formatIP).join(" ")}`, "no range set contains them");
 
-    if (wanted.some((w) => w === undefined)) this.refuseDuplicate(names, containerId, ifname, wanted);
-
+    // The marker makes a crash from here on visible (see owner-index.ts) and is the file reservations link to.
+    const marker = this.index.mark(owner);
+    const found = this.lookup(containerId, ifname, true, marker.stale);
+    const held = found.entries.filter((e) => !isTempName(e.name) && e.owner === owner).map((e) => e.name);
     const done: Allocation[] = [];
     try {
+      if (wanted.some((w) => w === undefined)) this.refuseDuplicate(found.entries, containerId, ifname, wanted);
       this.ranges.forEach((set, rangeIdx) => {
         const want = wanted[rangeIdx];
-        const got = want ? this.takeRequested(set, want, owner, taken) : this.takeNext(set, rangeIdx, owner, taken);
+        const got = want
+          ? this.takeRequested(set, want, marker.path, found.taken)
+          : this.takeNext(set, rangeIdx, marker.path, found.taken);
         done.push({ rangeIdx, ...got });
         this.store.setLastReserved(rangeIdx, formatIP(got.ip));
       });
       this.store.sync();
     } catch (e) {
-      for (const a of done) this.store.release(formatIP(a.ip), owner);
+      const kept = done.filter((a) => !this.store.release(formatIP(a.ip), owner)).map((a) => formatIP(a.ip));
+      this.settle(owner, [...held, ...kept]);
       throw e;
     }
+    this.settle(owner, [...held, ...done.map((a) => formatIP(a.ip))]);
     return done;
   }
 
+  /** Makes the attachment's record complete and durable, then drops its marker. */
+  private settle(owner: string, names: string[]): void {
+    if (names.length > 0) this.index.record(owner, [...new Set(names)]);
+    else this.index.forget(owner);
+    this.index.unmark(owner);
+  }
+
   /** Go refuses a second automatic allocation for the same attachment in a range set. */
-  private refuseDuplicate(names: string[], containerId: string, ifname: string, wanted: Array<IPAddr | undefined>): void {
+  private refuseDuplicate(entries: StoreEntry[], containerId: string, ifname: string, wanted: Array<IPAddr | undefined>): void {
     const auto = this.ranges.filter((_, i) => wanted[i] === undefined);
-    for (const name of names) {
-      if (isTempName(name)) continue;
+    for (const { name, owner } of entries) {
+      if (isTempName(name) || !ownedBy(owner, containerId, ifname)) continue;
       const ip = parseIP(name);
-      if (!ip || !auto.some((set) => rangeFor(set, ip))) continue;
-      const content = this.store.read(name);
-      if (content !== undefined && ownedBy(content, containerId, ifname))
+      if (ip && auto.some((set) => rangeFor(set, ip)))
         throw new CniError(ErrorCode.Internal, `${name} has been allocated to ${containerId}, duplicate allocation is not allowed`);
     }
   }
 
-  private takeRequested(set: RangeSet, ip: IPAddr, owner: string, taken: Set<string>): { ip: IPAddr; range: Range } {
+  private takeRequested(set: RangeSet, ip: IPAddr, src: string, taken: Set<string>): { ip: IPAddr; range: Range } {
     const range = rangeFor(set, ip) as Range;
     const text = formatIP(ip);
     if (ip.value === range.gateway.value) throw new CniError(ErrorCode.InvalidConfig, `requested ip ${text} is subnet's gateway`);
     if (isReservedAddress(range, ip)) throw new CniError(ErrorCode.InvalidConfig, `requested ip ${text} is the network or broadcast address of its subnet`);
-    if (taken.has(text) || !this.store.reserve(text, owner))
+    if (taken.has(text) || !this.store.reserveFrom(src, text))
       throw new CniError(ErrorCode.TryAgainLater, `requested IP address ${text} is not available in range set ${rangeSetString(set)}`);
     return { ip, range };
   }
 
-  private takeNext(set: RangeSet, rangeIdx: number, owner: string, taken: Set<string>): { ip: IPAddr; range: Range } {
+  /** `taken` is empty when the index answered: link() itself then tells a free address from a taken one. */
+  private takeNext(set: RangeSet, rangeIdx: number, src: string, taken: Set<string>): { ip: IPAddr; range: Range } {
     const lastText = this.store.lastReserved(rangeIdx);
     const lastIp = lastText === undefined ? undefined : parseIP(lastText);
     for (const c of candidates(set, lastIp ? unmap(lastIp) : undefined)) {
       const text = formatIP(c.ip);
       if (taken.has(text)) continue;
-      if (this.store.reserve(text, owner)) return c;
-      taken.add(text); // lost a race with another ADD
+      if (this.store.reserveFrom(src, text)) return c;
+      taken.add(text); // taken, or lost a race with another ADD
     }
     throw new CniError(ErrorCode.TryAgainLater, `no IP addresses available in range set: ${rangeSetString(set)}`);
   }
 
   /** Releases every address (and in-flight temp file) of the attachment; returns the released names. */
   release(containerId: string, ifname: string): string[] {
-    const entries = this.store.entries();
     const key = ownerKey(containerId, ifname);
+    const { entries, scanned } = this.lookup(containerId, ifname);
     let mine = entries.filter((e) => e.owner === key);
     // Files written by Go before ifname was recorded hold only the ID.
     if (mine.length === 0) mine = entries.filter((e) => e.owner === containerId.trim());
-    return mine.filter((e) => this.store.release(e.name, e.owner)).map((e) => e.name);
+    const released = mine.filter((e) => this.store.release(e.name, e.owner)).map((e) => e.name);
+    this.index.forget(key);
+    if (scanned) this.index.unmark(key); // a crashed ADD's marker: the scan found everything it left
+    return released;
+  }
+
+  /** Scans the store and rebuilds the owner index's base (INIT: moves that cost out of the first ADD). */
+  reindex(): void {
+    this.lookup("", "", false, true);
   }
 
   /** Reserved addresses of the attachment (ifname-qualified, or ID-only from old Go versions). */
   find(containerId: string, ifname: string): string[] {
-    return this.store
-      .entries((n) => !isTempName(n))
-      .filter((e) => ownedBy(e.owner, containerId, ifname))
+    return this.lookup(containerId, ifname)
+      .entries.filter((e) => !isTempName(e.name) && ownedBy(e.owner, containerId, ifname))
       .map((e) => e.name);
   }
 

@@ -1,9 +1,10 @@
 import {
-  closeSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
+  closeSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
   renameSync, rmSync, unlinkSync, writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig } from "./last-stamp.js";
 
 /**
  * The Go host-local on-disk format, one directory per network:
@@ -25,9 +26,9 @@ export function ownerKey(containerId: string, ifname: string): string {
   return containerId.trim() + LINE_BREAK + ifname;
 }
 
-/** Files that are neither reservations nor in-flight reservations. */
+/** Files that are neither reservations nor in-flight reservations (our index directory included). */
 function isBookkeeping(name: string): boolean {
-  return name === "lock" || name.startsWith(LAST_IP_PREFIX);
+  return name === "lock" || name.startsWith(LAST_IP_PREFIX) || name === INDEX_DIR;
 }
 
 export function isTempName(name: string): boolean {
@@ -91,9 +92,9 @@ export class DiskStore {
   }
 
   /** Reservation and temp files with their owners; `filter` can skip names before their content is read. */
-  entries(filter?: (name: string) => boolean): StoreEntry[] {
+  entries(filter?: (name: string) => boolean, names: readonly string[] = this.names()): StoreEntry[] {
     const out: StoreEntry[] = [];
-    for (const name of this.names()) {
+    for (const name of names) {
       if (isBookkeeping(name) || (filter && !filter(name))) continue;
       const owner = this.read(name);
       if (owner !== undefined) out.push({ name, owner });
@@ -127,6 +128,17 @@ export class DiskStore {
       throw e;
     } finally {
       unlinkSync(tmp);
+    }
+  }
+
+  /** Claims `name` by hard-linking `src` (a synced file holding the owner key) to it; false when taken. */
+  reserveFrom(src: string, name: string): boolean {
+    try {
+      linkSync(src, join(this.dir, name));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw e;
     }
   }
 
@@ -183,16 +195,23 @@ export class DiskStore {
     return s === undefined || s === "" ? undefined : s;
   }
 
-  /** Round-robin hint: replaced atomically (temp + rename), not fsynced since losing it only restarts the cycle. */
+  /**
+   * Round-robin hint: replaced atomically (temp + rename), not fsynced since losing it
+   * only restarts the cycle. Stamped (see last-stamp.ts); when the file we replace was
+   * written by someone else, the owner index's base is dropped first, since that writer
+   * may have made reservations the base does not know.
+   */
   setLastReserved(rangeIdx: number, ip: string): void {
     const tmp = join(this.dir, `${TMP_PREFIX}last-${randomBytes(6).toString("hex")}`);
     const fd = openSync(tmp, "wx", FILE_MODE);
     try {
       writeSync(fd, ip);
+      futimesSync(fd, STAMP_SECONDS, STAMP_SECONDS);
     } finally {
       closeSync(fd);
     }
     try {
+      if (LAST_IP_PREFIX + rangeIdx === LAST0 && lastSig(this.dir).foreign) rmSync(join(this.dir, INDEX_DIR, BASE_NAME), { force: true });
       renameSync(tmp, join(this.dir, LAST_IP_PREFIX + rangeIdx));
     } catch (e) {
       rmSync(tmp, { force: true });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildHostLocal, call, makeNetns, netConf, reservations, rmrf, tempDir, type CallOpts } from "./helpers.js";
+import { buildHostLocal, call, makeNetns, netConf, reservations, rmrf, tempDir, tempFiles, type CallOpts } from "./helpers.js";
 
 let work: string;
 let bin: string;
@@ -132,7 +132,7 @@ describe("GC, STATUS, INIT, DEINIT", () => {
     const r = await verb("GC", { ...conf, "cni.dev/valid-attachments": [{ containerID: "b", ifname: "eth0" }] });
     expect(r.code, r.stdout).toBe(0);
     expect(reservations(dir)).toEqual({ "10.17.0.3": "b\r\neth0", "fd17::3": "b\r\neth0" });
-    expect(readdirSync(dir).filter((x) => x.startsWith("."))).toEqual([]);
+    expect(tempFiles(dir)).toEqual([]);
     // Empty list: everything goes.
     expect((await verb("GC", { ...conf, "cni.dev/valid-attachments": [] })).code).toBe(0);
     expect(reservations(dir)).toEqual({});

@@ -95,6 +95,18 @@ export function reservations(dir: string): Record<string, string> {
   return out;
 }
 
+/**
+ * In-flight leftovers: "."-files of the store, plus ADD markers and temp files inside the
+ * owner index (.tscni-index/t-*, .w-*); the index's base and per-attachment records are not leftovers.
+ */
+export function tempFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const top = readdirSync(dir).filter((n) => n.startsWith(".") && n !== ".tscni-index");
+  const idx = join(dir, ".tscni-index");
+  const inner = existsSync(idx) ? readdirSync(idx).filter((n) => n.startsWith("t-") || n.startsWith(".w-")).map((n) => `.tscni-index/${n}`) : [];
+  return [...top, ...inner];
+}
+
 export function rmrf(p: string): void {
   rmSync(p, { recursive: true, force: true });
 }

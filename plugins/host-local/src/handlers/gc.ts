@@ -8,22 +8,32 @@ import { load, type HostLocalContext } from "./context.js";
  * Keeps going past errors and reports them all at the end.
  */
 export function gc(ctx: HostLocalContext): void {
-  const { store } = load(ctx, false);
+  const { store, allocator } = load(ctx, false);
   if (!store.exists()) return;
+  const before = allocator.index.snapshot();
   const valid = ctx.config["cni.dev/valid-attachments"] ?? [];
   const keys = new Set(valid.map((a) => ownerKey(a.containerID, a.ifname)));
   const ids = new Set(valid.map((a) => a.containerID.trim()));
+  // ID-only files come from Go versions that did not record ifname: keep them if the ID is still valid.
+  const keep = (owner: string) => (owner.includes("\r\n") ? keys.has(owner) : owner !== "" && ids.has(owner));
   const errors: string[] = [];
   const released: string[] = [];
-  for (const e of store.entries()) {
-    // ID-only files come from Go versions that did not record ifname: keep them if the ID is still valid.
-    const keep = e.owner.includes("\r\n") ? keys.has(e.owner) : e.owner !== "" && ids.has(e.owner);
-    if (keep) continue;
+  const entries = store.entries();
+  for (const e of entries) {
+    if (keep(e.owner)) continue;
     try {
       if (store.release(e.name, e.owner)) released.push(e.name);
     } catch (err) {
       errors.push(`${e.name}: ${(err as Error).message}`);
     }
+  }
+  // GC already read everything: refresh the index from what is left (stop-the-world, so nothing races it).
+  const gone = new Set(released);
+  try {
+    allocator.index.rebuild(entries.filter((e) => !gone.has(e.name)), before);
+    allocator.index.prune(keep);
+  } catch {
+    allocator.index.invalidate();
   }
   if (released.length > 0) ctx.log.info(`gc released ${released.join(", ")}`);
   if (errors.length > 0) throw new CniError(ErrorCode.IoFailure, `host-local gc: failed to release ${errors.length} reservation(s)`, errors.join("; "));

@@ -1,0 +1,93 @@
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+
+/**
+ * The "base" snapshot of a store: which file belonged to which owner when the store was
+ * last scanned in full. Fixed 64-byte text lines so a lookup is a binary search with a
+ * few positioned reads, whatever the store's size:
+ *   header   "tscni-base 1 <count>"            padded to 63 bytes + "\n"
+ *   records  "<keyHash 16 hex> <file name>"    sorted by hash, padded, "\n"
+ *   trailer  "tscni-base end"                  padded, "\n"
+ * Anything that does not match (a torn write, another version) reads as "no base".
+ */
+const REC = 64;
+const HEADER = "tscni-base 1 ";
+const TRAILER = "tscni-base end";
+const NAME_MAX = REC - 18; // 16 hex + space + newline
+
+const line = (s: string) => s.padEnd(REC - 1, " ") + "\n";
+
+/**
+ * Writes the base for `records` ([hash, name]). Returns false, writing nothing, when a
+ * name does not fit a record: such a store simply has no base and is always scanned.
+ */
+export function writeBase(path: string, records: Array<[string, string]>): boolean {
+  if (records.some(([, n]) => n.length > NAME_MAX || !/^[\x21-\x7e]+$/.test(n))) return false;
+  const rows = records.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const body = line(HEADER + rows.length) + rows.map(([h, n]) => line(`${h} ${n}`)).join("") + line(TRAILER);
+  const tmp = join(dirname(path), `.w-${randomBytes(6).toString("hex")}`);
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, body);
+    fsyncSync(fd); // rebuilds are rare; a synced base never needs a rescan after a crash
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return true;
+}
+
+const buf = Buffer.allocUnsafe(REC);
+
+function readRec(fd: number, i: number): string | undefined {
+  const n = readSync(fd, buf, 0, REC, i * REC);
+  if (n !== REC || buf[REC - 1] !== 0x0a) return undefined;
+  return buf.toString("latin1", 0, REC - 1);
+}
+
+/**
+ * Names recorded for `hash`, or undefined when the base is missing or malformed.
+ * Binary search over records 1..count (0 is the header).
+ */
+export function lookupBase(path: string, hash: string): string[] | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = readRec(fd, 0);
+    if (!head?.startsWith(HEADER)) return undefined;
+    const count = Number(head.slice(HEADER.length).trim());
+    if (!Number.isInteger(count) || count < 0 || fstatSync(fd).size !== (count + 2) * REC) return undefined;
+    if (readRec(fd, count + 1)?.trimEnd() !== TRAILER) return undefined;
+    let lo = 1;
+    let hi = count + 1; // first record whose hash >= hash
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = readRec(fd, mid);
+      if (r === undefined) return undefined;
+      if (r.slice(0, 16) < hash) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i <= count; i++) {
+      const r = readRec(fd, i);
+      if (r === undefined) return undefined;
+      if (r.slice(0, 16) !== hash) break;
+      out.push(r.slice(17).trimEnd());
+    }
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
