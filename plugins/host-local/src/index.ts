@@ -6,3 +6,6 @@ export * from "./allocator.js";
 export * from "./resolv-conf.js";
 export * from "./handlers/index.js";
 export { plugin } from "./plugin.js";
+export * from "./owner-index.js";
+export { keyHash } from "./key-hash.js";
+export { lookupBase, writeBase } from "./base-file.js";
