@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { CniError, ErrorCode } from "@tscni/types";
+import { spawnCollect, type SpawnOutcome } from "./spawn.js";
 
 /** What a failing program told us, classified so callers can branch without parsing stderr. */
 export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "unsupported" | "missing-binary" | "other";
@@ -65,43 +65,24 @@ export function resetExecStats(): void {
  * Run a program with an argument array (never a shell). Resolves with its output on
  * exit 0, rejects with ExecError otherwise.
  */
-export function run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  const [file, ...args] = argv;
+export async function run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const file = argv[0];
   if (file === undefined) throw new CniError(ErrorCode.Internal, "run: empty argv");
   stats.execs++;
   // Count the program that does the work, not the nsenter wrapper.
-  const prog = file === "nsenter" ? (argv[argv.indexOf("--") + 1] ?? file) : file;
+  const target = file === "nsenter" ? (argv[argv.indexOf("--") + 1] ?? file) : file;
+  const prog = target.slice(target.lastIndexOf("/") + 1);
   stats.byProgram[prog] = (stats.byProgram[prog] ?? 0) + 1;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-      env: { ...process.env, LC_ALL: "C" },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on("data", (d: Buffer) => out.push(d));
-    child.stderr!.on("data", (d: Buffer) => err.push(d));
-    let spawnError: NodeJS.ErrnoException | undefined;
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      spawnError = e;
-    });
-    child.on("close", (code) => {
-      const stdout = Buffer.concat(out).toString("utf8");
-      const stderr = Buffer.concat(err).toString("utf8");
-      if (spawnError) {
-        const missing = spawnError.code === "ENOENT";
-        reject(new ExecError(argv, `${spawnError.message}`, null, missing ? "missing-binary" : "other"));
-      } else if (code === 0) {
-        resolve({ stdout, stderr });
-      } else {
-        reject(new ExecError(argv, stderr || stdout, code, classify(stderr || stdout)));
-      }
-    });
-    if (opts.input !== undefined) {
-      child.stdin!.on("error", () => {}); // EPIPE if the program exits early; its exit status tells the story
-      child.stdin!.end(opts.input);
-    }
-  });
+  let r: SpawnOutcome;
+  try {
+    r = await spawnCollect(argv, { env: { ...process.env, LC_ALL: "C" }, input: opts.input });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ExecError(argv, err.message, null, err.code === "ENOENT" ? "missing-binary" : "other");
+  }
+  if (r.exitCode === 0) return { stdout: r.stdout, stderr: r.stderr };
+  const text = r.stderr || r.stdout;
+  throw new ExecError(argv, text || (r.signal ? `killed by ${r.signal}` : ""), r.exitCode, classify(text));
 }
 
 export function isExecFailure(e: unknown, f: ExecFailure): boolean {

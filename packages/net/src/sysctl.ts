@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFileSync, writeFileSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
 import { runIn, type Netns } from "./netns.js";
 import { ExecError } from "./exec.js";
@@ -36,7 +36,7 @@ export async function setSysctls(ns: Netns, values: Record<string, string | numb
   if (!ns.path) {
     for (const [k, v] of entries) {
       try {
-        await writeFile(`/proc/sys/${k}`, v);
+        writeFileSync(`/proc/sys/${k}`, v); // a /proc/sys write is instant: no thread-pool hop
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (o.ignoreMissing && code === "ENOENT") continue;
@@ -53,7 +53,7 @@ export async function getSysctl(ns: Netns, key: string): Promise<string> {
   const k = keyPath(key);
   if (!ns.path) {
     try {
-      return (await readFile(`/proc/sys/${k}`, "utf8")).trim();
+      return readFileSync(`/proc/sys/${k}`, "utf8").trim();
     } catch (e) {
       throw new CniError(ErrorCode.IoFailure, `sysctl ${k}: ${(e as Error).message}`);
     }

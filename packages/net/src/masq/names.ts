@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
 import { CniError, ErrorCode } from "@tscni/types";
 import { canonicalCIDR, formatCIDR, formatIP, parseCIDR, type CIDR } from "../ip/index.js";
 
 /** Hex of sha512(s), cut to `len` chars: the Go plugins' MustFormatHashWithPrefix. */
 export function hashHex(s: string, len: number): string {
-  return createHash("sha512").update(s).digest("hex").slice(0, len);
+  // node:crypto is loaded on first use: it costs ~3 ms at startup under Bun, and an ADD
+  // after INIT never needs a firewall name.
+  return process.getBuiltinModule("node:crypto").createHash("sha512").update(s).digest("hex").slice(0, len);
 }
 
 /** Go's iptables chain for one container: "CNI-" + 24 hex of sha512(network + containerID). */

@@ -1,0 +1,72 @@
+import type { ChildProcess } from "node:child_process";
+
+/** How a program ended, with everything it printed. */
+export interface SpawnOutcome {
+  stdout: string;
+  stderr: string;
+  /** null when killed by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface SpawnRequest {
+  env: Record<string, string | undefined>;
+  /** Written to stdin, then closed; without it stdin is /dev/null. */
+  input?: string | Buffer | undefined;
+}
+
+interface BunSubprocess {
+  stdout: ReadableStream<Uint8Array>;
+  stderr: ReadableStream<Uint8Array>;
+  exited: Promise<number>;
+  exitCode: number | null;
+  signalCode: string | null;
+}
+type BunSpawn = (argv: string[], o: { env: Record<string, string | undefined>; stdin: Uint8Array | "ignore"; stdout: "pipe"; stderr: "pipe" }) => BunSubprocess;
+
+// Under Bun (the standalone build), Bun.spawn is native; node:child_process there is a JS
+// layer that costs ~1 ms to load and a few ms per spawn, and a plugin spawns 3-5 programs.
+const bunSpawn = (globalThis as { Bun?: { spawn: BunSpawn } }).Bun?.spawn;
+
+/**
+ * Run argv[0] (PATH lookup as execvp) with argv, collect its output. Rejects with the
+ * errno error (code ENOENT, EACCES, ETXTBSY...) when it cannot be started at all.
+ */
+export function spawnCollect(argv: readonly string[], req: SpawnRequest): Promise<SpawnOutcome> {
+  return bunSpawn ? viaBun(bunSpawn, argv, req) : viaNode(argv, req);
+}
+
+async function viaBun(spawn: BunSpawn, argv: readonly string[], req: SpawnRequest): Promise<SpawnOutcome> {
+  const input = req.input === undefined ? "ignore" : typeof req.input === "string" ? Buffer.from(req.input) : req.input;
+  const p = spawn([...argv], { env: req.env, stdin: input, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { stdout, stderr, exitCode: p.signalCode ? null : p.exitCode, signal: p.signalCode };
+}
+
+let nodeSpawn: typeof import("node:child_process").spawn | undefined;
+
+function viaNode(argv: readonly string[], req: SpawnRequest): Promise<SpawnOutcome> {
+  // Loaded on first use, so Bun never evaluates node:child_process.
+  nodeSpawn ??= process.getBuiltinModule("node:child_process").spawn;
+  const [file, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = nodeSpawn!(file!, args, {
+      stdio: [req.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      env: req.env,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on("data", (d: Buffer) => out.push(d));
+    child.stderr!.on("data", (d: Buffer) => err.push(d));
+    let spawnError: Error | undefined;
+    child.on("error", (e) => (spawnError = e));
+    child.on("close", (code, signal) => {
+      if (spawnError) reject(spawnError);
+      else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), exitCode: code, signal });
+    });
+    if (req.input !== undefined) {
+      child.stdin!.on("error", () => {}); // EPIPE if the program exits early; its exit status tells the story
+      child.stdin!.end(req.input);
+    }
+  });
+}

@@ -1,0 +1,34 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runScenarios } from "./fixtures/run-scenarios.js";
+
+const BUN = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url));
+const MAIN = fileURLToPath(new URL("./fixtures/run-scenarios-main.ts", import.meta.url));
+
+// The same answers whichever spawn backend runs: Node's child_process or Bun.spawn.
+const expected = {
+  stdin: { ok: { stdout: "hello\nworld\n", stderr: "" } },
+  bigStdin: { ok: "300000" },
+  bigStdout: { ok: 300000 },
+  noStdin: { ok: { stdout: "", stderr: "" } },
+  env: { ok: "C\n" },
+  notFound: { failure: "not-found", code: 999, exitCode: 2, stderr: 'Cannot find device "x"' },
+  exists: { failure: "exists", code: 999, exitCode: 2, stderr: "RTNETLINK answers: File exists" },
+  missingBinary: { failure: "missing-binary", code: 50, exitCode: null },
+  signal: { failure: "other", code: 999, exitCode: null, stderr: "killed by SIGKILL" },
+  raw: { stdout: "out\n", stderr: "err\n", exitCode: 7, signal: null },
+};
+
+describe("run() on both spawn backends", () => {
+  it("under Node (node:child_process)", async () => {
+    const r = await runScenarios();
+    expect(r.bun).toBe(false);
+    expect(r).toMatchObject(expected);
+  });
+  it("under Bun (Bun.spawn), as the standalone plugins run", () => {
+    const r = JSON.parse(execFileSync(BUN, [MAIN], { encoding: "utf8" })) as Record<string, unknown>;
+    expect(r.bun).toBe(true);
+    expect(r).toMatchObject(expected);
+  });
+});
