@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { basename } from "node:path";
 import { CniError } from "@tscni/types";
+import { bunSpawn, spawnWithBun } from "./bun-spawn.js";
 
 export interface ExecOptions {
   /** Full environment of the child (the caller decides what is inherited). */
@@ -45,9 +45,26 @@ export async function runPlugin(path: string, opts: ExecOptions): Promise<ExecOu
   }
 }
 
-function spawnOnce(path: string, opts: ExecOptions): Promise<ExecOutput> {
+async function spawnOnce(path: string, opts: ExecOptions): Promise<ExecOutput> {
+  const argv = opts.wrapper && opts.wrapper.length > 0 ? [...opts.wrapper, path] : [path];
+  if (!bunSpawn) return spawnWithNode(path, argv, opts);
+  const { timedOut, ...out } = await spawnWithBun(bunSpawn, argv, opts);
+  if (out.stderr && opts.onStderr) opts.onStderr(out.stderr);
+  if (timedOut) throw timeoutError(path, opts, out.stderr);
+  return out;
+}
+
+const timeoutError = (path: string, opts: ExecOptions, stderr: string) =>
+  new CniError(11, `plugin ${basename(path)} timed out after ${opts.timeoutMs} ms and was killed`, stderr.trim() || undefined);
+
+let nodeSpawn: typeof import("node:child_process").spawn | undefined;
+
+function spawnWithNode(path: string, argv: string[], opts: ExecOptions): Promise<ExecOutput> {
+  // Loaded on first use, so a Bun build never evaluates node:child_process.
+  nodeSpawn ??= process.getBuiltinModule("node:child_process").spawn;
+  const spawn = nodeSpawn;
   return new Promise((resolve, reject) => {
-    const [cmd, ...args] = opts.wrapper && opts.wrapper.length > 0 ? [...opts.wrapper, path] : [path];
+    const [cmd, ...args] = argv;
     const child = spawn(cmd!, args, { env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -72,7 +89,7 @@ function spawnOnce(path: string, opts: ExecOptions): Promise<ExecOutput> {
       const stderr = Buffer.concat(err).toString("utf8");
       if (stderr && opts.onStderr) opts.onStderr(stderr);
       if (timedOut) {
-        reject(new CniError(11, `plugin ${basename(path)} timed out after ${opts.timeoutMs} ms and was killed`, stderr.trim() || undefined));
+        reject(timeoutError(path, opts, stderr));
         return;
       }
       resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr, exitCode, signal });
