@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { CniError, ErrorCode } from "@tscni/types";
 import { CURRENT_NETNS, getLink, isExecFailure, runBatch, setSysctls, type Link } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 
 /** Random locally administered unicast MAC: given at creation, it pins the bridge's MAC. */
 export function randomMac(): string {
-  const b = randomBytes(6);
+  const b = crypto.getRandomValues(new Uint8Array(6)); // Web Crypto: no node:crypto load at startup
   b[0] = (b[0]! & 0xfe) | 0x02;
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
 }

@@ -49,14 +49,21 @@ async function settle(ns: Netns, ifname: string, timeoutMs: number): Promise<voi
 }
 
 /**
- * Address the container end (Go's ipam.ConfigureIface): sysctls in one exec, then
- * addresses, link up and routes in one `ip -batch` exec. Without enabledad, IPv6
- * addresses skip DAD (nodad), so routes through the gateway can go in at once.
+ * The container end's sysctls, in one exec; needs only the link to exist in `ns`, so ADD
+ * runs it while IPAM is still working. `hasV6` adds the IPv6 enabling keys.
+ */
+export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: string, hasV6: boolean): Promise<void> {
+  await setSysctls(ns, containerSysctls(conf, ifname, hasV6), { ignoreMissing: true });
+}
+
+/**
+ * Address the container end (Go's ipam.ConfigureIface, after setContainerSysctls):
+ * addresses, link up and routes in one `ip -batch` exec. Addresses go on before the link
+ * comes up, so arp_notify announces them at NETDEV_UP. Without enabledad, IPv6 addresses
+ * skip DAD (nodad), so routes through the gateway can go in at once.
  */
 export async function configureContainer(ns: Netns, conf: BridgeConf, ifname: string, result: Result): Promise<void> {
   const ips = result.ips ?? [];
-  const hasV6 = ips.some((i) => isV6(i.address));
-  await setSysctls(ns, containerSysctls(conf, ifname, hasV6), { ignoreMissing: true });
   let gw4: string | undefined;
   let gw6: string | undefined;
   const cmds: string[][] = [];

@@ -71,8 +71,10 @@ export async function nftRuleset(sb: Sandbox): Promise<string> {
   return (await sb.run(sb.host, ["nft", "list", "ruleset"])).stdout;
 }
 
+/** The nat table without iptables-save's "# Generated/Completed on <time>" lines, so equal rules compare equal. */
 export async function iptNat(sb: Sandbox): Promise<string> {
-  return (await sb.run(sb.host, ["iptables-save", "-t", "nat"])).stdout;
+  const out = (await sb.run(sb.host, ["iptables-save", "-t", "nat"])).stdout;
+  return out.split("\n").filter((l) => !l.startsWith("#")).join("\n");
 }
 
 /**

@@ -1,18 +1,24 @@
 import { readFileSync } from "node:fs";
 import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
-import { CURRENT_NETNS, checkIfName, deleteLink, openNetns, setSysctls } from "@tscni/net";
+import { CURRENT_NETNS, checkIfName, deleteLink, isV6, openNetns, setSysctls } from "@tscni/net";
 import { delegateAdd, delegateDel } from "@tscni/ipam";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
-import { configureContainer, upContainer } from "../container-iface.js";
+import { configureContainer, setContainerSysctls, upContainer } from "../container-iface.js";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
-import { applyGateways, networkOf, type SubnetInfo } from "../gateways.js";
+import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
 import { BridgeMissing, createHostVeth, setPortVlans, type HostSide } from "../host-veth.js";
 import { readNetwork, withStateLock, type NetworkRecord } from "../records.js";
 import { setupKey } from "../setup-key.js";
 import { setupNetwork } from "../setup-network.js";
+import { mark } from "../trace.js";
 import { setupSpoofCheck, teardownSpoofCheck } from "../spoofcheck.js";
+
+/** Like Promise.all, but waits for every step before rethrowing the first failure (undo must not race them). */
+async function settleAll(steps: Array<Promise<unknown> | undefined>): Promise<void> {
+  for (const r of await Promise.allSettled(steps)) if (r.status === "rejected") throw r.reason;
+}
 
 /** The record, when it already covers what this ADD needs (no lock, no exec). */
 function usable(rec: NetworkRecord | undefined, conf: BridgeConf): rec is NetworkRecord {
@@ -24,10 +30,12 @@ const lazySetup = (conf: BridgeConf, extra: { gws?: SubnetInfo[]; subnets?: stri
 
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
- * IPAM exec || one host `ip -batch`, then one sysctl and one `ip -batch` exec in the
- * container; no lock, no firewall exec. Anything that fails undoes what was done.
+ * IPAM exec || (one host `ip -batch`, then one sysctl exec in the container), then one
+ * `ip -batch` exec in the container; no lock, no firewall exec. Anything that fails
+ * undoes what was done.
  */
 export async function add(ctx: BridgeContext): Promise<Result> {
+  mark("add handler");
   const conf = confOf(ctx);
   checkAddRules(conf);
   const ifname = checkIfName(ctx.ifname);
@@ -50,22 +58,32 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       }
     };
     const layer3 = conf.ipamType !== "";
-    const [ipamR, hostR] = await Promise.allSettled([
-      layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined),
-      hostSide(),
-    ]);
+    const spoofId = `${ctx.containerId}-${ifname}`;
+    // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
+    // it answers (a v6 address they did not predict costs one more exec below).
+    const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
+    // The IPAM exec is the slowest step: start it first. What needs only the veth (port
+    // VLANs, spoof check, container sysctls) runs while IPAM works.
+    const ipamP = layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined);
+    const hostP = hostSide();
+    const portP = hostP.then(({ host }) =>
+      settleAll([
+        setPortVlans(conf, host.ifname),
+        conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined,
+        layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted) : undefined,
+      ]),
+    );
+    const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
     if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
-    if (hostR.status === "fulfilled") undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.ifname));
+    if (hostR.status === "fulfilled") {
+      undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.ifname));
+      if (conf.macspoofchk) undo.push(() => teardownSpoofCheck(spoofId));
+    }
     if (hostR.status === "rejected") throw hostR.reason;
+    if (portR.status === "rejected") throw portR.reason;
     if (ipamR.status === "rejected") throw ipamR.reason;
     const { host, bridge } = hostR.value;
-
-    await setPortVlans(conf, host.ifname);
-    if (conf.macspoofchk) {
-      const id = `${ctx.containerId}-${ifname}`;
-      await setupSpoofCheck(host.ifname, mac, id);
-      undo.push(() => teardownSpoofCheck(id));
-    }
+    mark("ipam+host done");
 
     const result: Result = {
       cniVersion: "1.1.0",
@@ -82,11 +100,13 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       if (ipam.routes) result.routes = ipam.routes;
       if (ipam.dns) result.dns = ipam.dns;
       const gws = applyGateways(result, conf);
+      if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
       await configureContainer(ns, conf, ifname, result);
       await coverShared(conf, rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
     }
+    mark("add done");
     if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
     return result;
   } catch (e) {

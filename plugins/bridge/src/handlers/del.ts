@@ -3,6 +3,7 @@ import { delegateDel } from "@tscni/ipam";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
 import { teardownSpoofCheck } from "../spoofcheck.js";
+import { mark } from "../trace.js";
 
 /** Delete the container end (the host end goes with it); gone netns or link = done. */
 async function deleteContainerLink(netns: string, ifname: string): Promise<void> {
@@ -17,16 +18,20 @@ async function deleteContainerLink(netns: string, ifname: string): Promise<void>
 }
 
 /**
- * DEL: container link and IPAM release run in parallel. Masquerade is per network (INIT),
+ * DEL: container link deletion and IPAM release run in parallel. Masquerade is per network (INIT),
  * so there are no per-container rules to remove, except ones a Go bridge or a pre-INIT
  * version left: those are cleaned when the network has no per-network rule set.
  */
 export async function del(ctx: BridgeContext): Promise<void> {
+  mark("del handler");
   const conf = confOf(ctx);
   const layer3 = conf.ipamType !== "";
-  const ipamDel = layer3 ? delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve();
+  // The link first: its netns check takes two async fs calls before its exec, which
+  // overlap with the IPAM spawn.
   const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(ctx.netns, ctx.ifname);
+  const ipamDel = layer3 ? delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve();
   const [a, b] = await Promise.allSettled([linkDel, ipamDel]);
+  mark("del done");
   if (a.status === "rejected") throw a.reason;
   if (b.status === "rejected") throw b.reason;
   if (conf.macspoofchk) await teardownSpoofCheck(`${ctx.containerId}-${ctx.ifname}`);
