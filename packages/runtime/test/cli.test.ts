@@ -80,6 +80,41 @@ describe("tscni CLI", () => {
     expect((await tscni(["deinit", "net1"], env)).code).toBe(0);
   });
 
+  it("network remove: DEL of every cached attachment, then DEINIT, then the network is forgotten", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    await tscni(["add", "net1", "/x/a", "--container", "ca"], env);
+    await tscni(["add", "net1", "/x/b", "--container", "cb"], env);
+    const r = await tscni(["network", "remove", "net1"], env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const after = w.calls().filter((c) => c.phase === "end").map((c) => `${c.cmd}${c.env.CNI_CONTAINERID ? ` ${c.env.CNI_CONTAINERID}` : ""}`);
+    const tail = after.slice(after.lastIndexOf("ADD cb") + 1);
+    expect(tail.filter((c) => c.startsWith("DEL")).sort()).toEqual(["DEL ca", "DEL cb"]);
+    expect(tail[tail.length - 1]).toBe("DEINIT");
+    expect(tail.indexOf("DEINIT")).toBeGreaterThan(Math.max(tail.indexOf("DEL ca"), tail.indexOf("DEL cb")));
+    expect(JSON.parse((await tscni(["attachments", "--json"], env)).stdout)).toEqual([]);
+    const nets = JSON.parse((await tscni(["network", "list", "--json"], env)).stdout) as Array<{ name: string; phase: string }>;
+    expect(nets.find((n) => n.name === "net1")?.phase ?? "forgotten").not.toBe("initialised");
+  });
+
+  it("the built dist/bin/tscni runs the demo with our own plugins and leaves nothing behind", async () => {
+    const bin = join(ROOT, "dist/bin/tscni");
+    const before = (await listNetns()).filter((n) => n.startsWith("tscni-demo-"));
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(bin, ["demo"], { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "inherit"] });
+      let stdout = "";
+      child.stdout.on("data", (b: Buffer) => (stdout += b));
+      child.on("close", (code) => resolve({ code, stdout }));
+    });
+    expect(r.stdout).toContain(`plugins from ${join(ROOT, "dist/bin")}`);
+    expect(r.code).toBe(0);
+    for (const s of ["INIT demo-lo and demo-br", "ICMP echo reply", "CHECK container 1", "GC demo-br", "DEINIT demo-br", "cleaned up"]) expect(r.stdout).toContain(s);
+    expect(r.stdout).not.toContain("✗");
+    expect((await listNetns()).filter((n) => n.startsWith("tscni-demo-"))).toEqual(before);
+  }, 60_000);
+
   it("demo runs end to end with the Go plugins and leaves nothing behind", async () => {
     const before = (await listNetns()).filter((n) => n.startsWith("tscni-demo-"));
     const r = await tscni(["demo", "--plugins-dir", "/usr/lib/cni"]);

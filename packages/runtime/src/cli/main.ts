@@ -12,7 +12,7 @@ const USAGE = `usage: tscni COMMAND [ARGS] [--json]
   status NAME                 STATUS of every plugin of NAME
   gc NAME [--valid CID:IF]... DEL cached attachments not listed, then GC every plugin
   init NAME | deinit NAME     run INIT / DEINIT on NAME
-  remove NAME                 DEL all attachments, GC, DEINIT, forget NAME
+  remove NAME                 DEL all attachments, GC, DEINIT, forget NAME (also: network remove NAME)
   reconcile [--force]         INIT new/changed networks, DEINIT removed ones that drained
   networks                    state of each network
   attachments [--container ID]  cached attachments
@@ -128,10 +128,19 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+/** LIFECYCLE.md spells uninstalling a network `tscni network remove NAME`; `network list` lists. */
+function networkAlias(p: ParsedArgs): ParsedArgs {
+  if (p.command !== "network") return p;
+  const [sub, ...rest] = p.positional;
+  if (sub === "remove") return { ...p, command: "remove", positional: rest };
+  if (sub === "list" || sub === undefined) return { ...p, command: "networks", positional: rest };
+  throw new CniError(4, `usage: tscni network remove NAME | tscni network list`);
+}
+
 async function main(): Promise<void> {
   let p: ParsedArgs | undefined;
   try {
-    p = parseArgs(process.argv.slice(2));
+    p = networkAlias(parseArgs(process.argv.slice(2)));
     await run(p, process.env);
   } catch (e) {
     if (p?.flags.has("json")) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
