@@ -20,6 +20,10 @@ async function settleAll(steps: Array<Promise<unknown> | undefined>): Promise<vo
   for (const r of await Promise.allSettled(steps)) if (r.status === "rejected") throw r.reason;
 }
 
+function warmResultParsing(): void {
+  toCurrentResult({ cniVersion: "1.1.0", ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1" }], routes: [{ dst: "0.0.0.0/0" }] });
+}
+
 /** The record, when it already covers what this ADD needs (no lock, no exec). */
 function usable(rec: NetworkRecord | undefined, conf: BridgeConf): rec is NetworkRecord {
   return rec !== undefined && rec.bridge === conf.bridge && rec.setupKey === setupKey(conf);
@@ -66,6 +70,9 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // VLANs, spoof check, container sysctls) runs while IPAM works.
     const ipamP = layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined);
     const hostP = hostSide();
+    // While the children run, this thread is idle: build and exercise the result schemas
+    // now (they are built on first use), not after IPAM answers, on the critical path.
+    if (layer3) warmResultParsing();
     const portP = hostP.then(({ host }) =>
       settleAll([
         setPortVlans(conf, host.ifname),
