@@ -52,6 +52,23 @@ function countExecve(impl: "go" | "ours", masq: boolean): number | undefined {
   return n - 2; // minus nsenter and the plugin itself
 }
 
+const CPU_PAIRS = 20;
+/** User+system CPU of reaped children so far, ms (/proc/self/stat cutime+cstime, 100 Hz ticks). */
+function childCpuMs(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3
+  return (Number(f[13]) + Number(f[14])) * 10; // cutime, cstime: fields 16 and 17
+}
+/** CPU of one ADD+DEL pair, averaged over CPU_PAIRS (ticks are coarse; the sum is not). */
+function cpuPerPair(impl: "go" | "ours", masq: boolean): number {
+  const t0 = childCpuMs();
+  for (let i = 0; i < CPU_PAIRS; i++) {
+    runOnce(impl, "ADD", masq);
+    runOnce(impl, "DEL", masq);
+  }
+  return (childCpuMs() - t0) / CPU_PAIRS;
+}
+
 function pair(impl: "go" | "ours", masq: boolean): BenchCase[] {
   const key = `${impl}${masq ? " ipMasq" : ""}`;
   const label = impl === "go" ? "Go bridge+host-local" : "tscni bridge+host-local";
@@ -88,9 +105,9 @@ export const section: BenchSection = {
     "ADD+DEL pair medians, ratios and execs per ADD are printed below",
   ],
   async setup() {
-    dir = mkdtempSync(join(tmpdir(), "tbr-bench-"));
-    host = await createNetns("tbr-", "bh");
-    container = await createNetns("tbr-", "bc");
+    dir = mkdtempSync(join(tmpdir(), "tbp-bench-"));
+    host = await createNetns("tbp-", "bh");
+    container = await createNetns("tbp-", "bc");
     // INIT ours (Go's has no INIT): shared state out of the hot path.
     for (const masq of [false, true]) runOnce("ours", "INIT", masq);
     const execs: string[] = [];
@@ -104,6 +121,9 @@ export const section: BenchSection = {
     runOnce("ours", "ADD", true, { TSCNI_EXEC_STATS: statsFile });
     runOnce("ours", "DEL", true);
     summary.push(`execve per ADD (strace -f, IPAM plugin included): ${execs.join(", ")}`);
+    const cpu: string[] = [];
+    for (const masq of [false, true]) for (const impl of ["go", "ours"] as const) cpu.push(`${impl}${masq ? " ipMasq" : ""} ${cpuPerPair(impl, masq).toFixed(1)}`);
+    summary.push(`CPU ms per ADD+DEL pair (user+sys of every process, ${CPU_PAIRS} pairs; what a loaded node pays): ${cpu.join(", ")}`);
     summary.push(`tscni net execs in one ipMasq ADD (TSCNI_EXEC_STATS): ${readFileSync(statsFile, "utf8").trim()}`);
     writeFileSync(join(dir, "ok"), "");
     return [...pair("go", false), ...pair("ours", false), ...pair("go", true), ...pair("ours", true)];
