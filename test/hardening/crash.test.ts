@@ -5,13 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { exec, leftovers, withSandbox, type Sandbox } from "@tscni/testing";
 import { makeBridgeWorld, resultIP, totalLeaks, type BridgeWorld, type Leaks } from "./lib/bridge-world.js";
 import { writeSection } from "./lib/report.js";
-import { FULL, SIZES, TEST_TIMEOUT_MS } from "./lib/sizes.js";
+import { FULL, SIZES, TEST_TIMEOUT_MS, prefixFor } from "./lib/sizes.js";
 
 // kill -9 at random points of ADD, DEL, INIT and GC, of bridge and (separately) of host-local,
 // then the runtime's ordinary recovery (DEL + re-ADD, INIT again, GC again) must converge
 // with nothing leaked. Kills go through wrappers in CNI_PATH (lib/kill-wrapper.ts).
 
-const PREFIX = "thd-cr";
+const PREFIX = prefixFor("cr");
 const PHASES = ["ADD", "DEL", "INIT", "GC"] as const;
 const TARGETS = { bridge: 90, "host-local": 20 } as const; // max kill delay (ms), about each one's run time
 

@@ -5,13 +5,14 @@ import { distPath, leftovers, runExecutable, createSandbox, type Sandbox } from 
 import { diffState, snapshot, type HostState } from "./lib/host-state.js";
 import { writeSection } from "./lib/report.js";
 import { violation } from "./lib/outcome.js";
+import { prefixFor } from "./lib/sizes.js";
 
 // Inputs that try to get out: path separators, "..", spaces, shell metacharacters, very long
 // values in CNI_IFNAME, CNI_CONTAINERID, the network name and the bridge name; huge and deeply
 // nested stdin. Each must be rejected with the right code and a message naming the input, with
 // nothing changed in the sandbox (links, addresses, routes, rules, files) and no command run.
 
-const PREFIX = "thd-es";
+const PREFIX = prefixFor("es");
 type Plugin = "loopback" | "host-local" | "bridge";
 const PLUGINS: Plugin[] = ["loopback", "host-local", "bridge"];
 

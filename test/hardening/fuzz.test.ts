@@ -4,23 +4,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { distPath, leftovers, withSandbox } from "@tscni/testing";
 import type { PluginName } from "./lib/gen.js";
 import { writeSection } from "./lib/report.js";
-import { SIZES, TEST_TIMEOUT_MS } from "./lib/sizes.js";
+import { SIZES, TEST_TIMEOUT_MS, prefixFor } from "./lib/sizes.js";
 import { runWorker } from "./lib/worker.js";
 import type { FuzzSummary } from "./fuzz-worker.js";
 
-const PREFIX = "thd-";
+const PREFIX = prefixFor("fz");
 const SEED = Number(process.env.THD_SEED ?? Date.now() % 2 ** 31);
 
 afterAll(() => {
-  const l = leftovers(PREFIX);
-  expect(l.netns.filter((n) => n.startsWith("thd-fz"))).toEqual([]);
+  expect(leftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
 describe.each<PluginName>(["loopback", "host-local", "bridge"])("fuzz %s (seed from THD_SEED)", (plugin) => {
   it(
     `${SIZES.fuzzPerPlugin} random and mutated configs and CNI_* env: valid result or spec error, no host change after errors`,
     async () => {
-      const sum = await withSandbox({ prefix: `${PREFIX}fz`, containers: 1 }, async (sb) => {
+      const sum = await withSandbox({ prefix: PREFIX, containers: 1 }, async (sb) => {
         const pluginDir = join(sb.tmpDir, "bin");
         mkdirSync(pluginDir);
         symlinkSync(distPath("host-local"), join(pluginDir, "host-local"));

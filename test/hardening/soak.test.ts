@@ -3,13 +3,13 @@ import { exec, leftovers, withSandbox } from "@tscni/testing";
 import { makeBridgeWorld, resultIP, totalLeaks } from "./lib/bridge-world.js";
 import { sample, type Sample } from "./lib/process-sample.js";
 import { writeSection } from "./lib/report.js";
-import { FULL, SIZES, TEST_TIMEOUT_MS } from "./lib/sizes.js";
+import { FULL, SIZES, TEST_TIMEOUT_MS, prefixFor } from "./lib/sizes.js";
 
 // Churn: ADD/DEL cycles through @tscni/runtime at 16-way concurrency over one bridge network,
 // with kill -9 of bridge and host-local mixed in. Checked while running: no address is ever
 // handed to two live attachments. At the end: nothing left, memory and fds flat.
 
-const PREFIX = "thd-sk";
+const PREFIX = prefixFor("sk");
 
 afterAll(() => {
   expect(leftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });

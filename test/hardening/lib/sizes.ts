@@ -8,3 +8,9 @@ export const SIZES = FULL
 
 /** Per-test timeout: generous in full size (it is not timed), bounded in CI. */
 export const TEST_TIMEOUT_MS = FULL ? 6 * 3600_000 : 240_000;
+
+/**
+ * Netns/tmp prefix for one test file: "thd-" + this process's pid + the file's tag, so the
+ * leftovers check of one run never sees the sandboxes of another run going on at the same time.
+ */
+export const prefixFor = (tag: string): string => `thd-${process.pid.toString(36)}-${tag}`;
