@@ -42,8 +42,12 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Written to the program's stdin, then stdin is closed. */
-  input?: string;
+  /**
+   * Written to the program's stdin, then stdin is closed. A promise: the program starts
+   * at once and gets its input when the promise resolves (a rejection closes stdin empty),
+   * so its startup overlaps whatever produces the input.
+   */
+  input?: string | Promise<string>;
 }
 
 interface Stats {

@@ -9,20 +9,27 @@ export interface SpawnOutcome {
   signal: string | null;
 }
 
+/** Bytes for stdin; a promise lets the program start (exec, load, set up) before they are known. */
+export type SpawnInput = string | Buffer | Promise<string | Buffer>;
+
 export interface SpawnRequest {
   env: Record<string, string | undefined>;
-  /** Written to stdin, then closed; without it stdin is /dev/null. */
-  input?: string | Buffer | undefined;
+  /**
+   * Written to stdin, then closed; without it stdin is /dev/null. A promise is written
+   * when it resolves; when it rejects, stdin is closed empty.
+   */
+  input?: SpawnInput | undefined;
 }
 
 interface BunSubprocess {
+  stdin: { write(b: Uint8Array): unknown; end(): unknown } | undefined;
   stdout: ReadableStream<Uint8Array>;
   stderr: ReadableStream<Uint8Array>;
   exited: Promise<number>;
   exitCode: number | null;
   signalCode: string | null;
 }
-type BunSpawn = (argv: string[], o: { env: Record<string, string | undefined>; stdin: Uint8Array | "ignore"; stdout: "pipe"; stderr: "pipe" }) => BunSubprocess;
+type BunSpawn = (argv: string[], o: { env: Record<string, string | undefined>; stdin: Uint8Array | "ignore" | "pipe"; stdout: "pipe"; stderr: "pipe" }) => BunSubprocess;
 
 // Under Bun (the standalone build), Bun.spawn is native; node:child_process there is a JS
 // layer that costs ~1 ms to load and a few ms per spawn, and a plugin spawns 3-5 programs.
@@ -36,9 +43,24 @@ export function spawnCollect(argv: readonly string[], req: SpawnRequest): Promis
   return bunSpawn ? viaBun(bunSpawn, argv, req) : viaNode(argv, req);
 }
 
+const bytes = (b: string | Buffer): Buffer => (typeof b === "string" ? Buffer.from(b) : b);
+
 async function viaBun(spawn: BunSpawn, argv: readonly string[], req: SpawnRequest): Promise<SpawnOutcome> {
-  const input = req.input === undefined ? "ignore" : typeof req.input === "string" ? Buffer.from(req.input) : req.input;
-  const p = spawn([...argv], { env: req.env, stdin: input, stdout: "pipe", stderr: "pipe" });
+  const { input } = req;
+  const later = input instanceof Promise;
+  const p = spawn([...argv], { env: req.env, stdin: input === undefined ? "ignore" : later ? "pipe" : bytes(input), stdout: "pipe", stderr: "pipe" });
+  if (later) {
+    const sink = p.stdin!;
+    const close = (b?: string | Buffer) => {
+      try {
+        if (b !== undefined) sink.write(bytes(b));
+        sink.end();
+      } catch {
+        // EPIPE: the program already exited; its status tells the story
+      }
+    };
+    input.then(close, () => close());
+  }
   const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { stdout, stderr, exitCode: p.signalCode ? null : p.exitCode, signal: p.signalCode };
 }
@@ -64,9 +86,12 @@ function viaNode(argv: readonly string[], req: SpawnRequest): Promise<SpawnOutco
       if (spawnError) reject(spawnError);
       else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), exitCode: code, signal });
     });
-    if (req.input !== undefined) {
-      child.stdin!.on("error", () => {}); // EPIPE if the program exits early; its exit status tells the story
-      child.stdin!.end(req.input);
+    const { input } = req;
+    if (input !== undefined) {
+      const stdin = child.stdin!;
+      stdin.on("error", () => {}); // EPIPE if the program exits early; its exit status tells the story
+      if (input instanceof Promise) input.then((b) => stdin.end(b), () => stdin.end());
+      else stdin.end(input);
     }
   });
 }
