@@ -2,7 +2,7 @@ import type { Result } from "@tscni/types";
 import { CniError, ErrorCode } from "@tscni/types";
 import { ifSysctl, isV6, listAddrs, setSysctls, type Netns } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
-import { ipJsonBatch } from "./ip-json-batch.js";
+import { ipJsonBatch, type StartedBatch } from "./ip-json-batch.js";
 
 /** Sysctls Go sets on the container interface before addressing it. */
 export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolean): Record<string, string> {
@@ -56,13 +56,19 @@ export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: s
   await setSysctls(ns, containerSysctls(conf, ifname, hasV6), { ignoreMissing: true });
 }
 
+/** The container end's `ip` commands: addresses, up, routes; routes wait for DAD when it runs. */
+export interface ContainerPlan {
+  cmds: string[][];
+  /** With enabledad and an IPv6 gateway: routes go in after DAD settled (Go's SettleAddresses). */
+  routesAfterDad?: string[][];
+}
+
 /**
- * Address the container end (Go's ipam.ConfigureIface, after setContainerSysctls):
- * addresses, link up and routes in one `ip -batch` exec. Addresses go on before the link
- * comes up, so arp_notify announces them at NETDEV_UP. Without enabledad, IPv6 addresses
- * skip DAD (nodad), so routes through the gateway can go in at once.
+ * Go's ipam.ConfigureIface as `ip` commands. Addresses go on before the link comes up, so
+ * arp_notify announces them at NETDEV_UP. Without enabledad, IPv6 addresses skip DAD
+ * (nodad), so routes through the gateway go in at once, in the same batch.
  */
-export async function configureContainer(ns: Netns, conf: BridgeConf, ifname: string, result: Result): Promise<void> {
+export function containerPlan(conf: BridgeConf, ifname: string, result: Result): ContainerPlan {
   const ips = result.ips ?? [];
   let gw4: string | undefined;
   let gw6: string | undefined;
@@ -78,12 +84,19 @@ export async function configureContainer(ns: Netns, conf: BridgeConf, ifname: st
   }
   cmds.push(["link", "set", "dev", ifname, "up"]);
   const routes = (result.routes ?? []).map((r) => routeCmd(r, ifname, gw4, gw6));
-  if (conf.enabledad && gw6 !== undefined && routes.length) {
-    await ipJsonBatch(ns, cmds);
+  if (conf.enabledad && gw6 !== undefined && routes.length) return { cmds, routesAfterDad: routes };
+  return { cmds: [...cmds, ...routes] };
+}
+
+/**
+ * Run a plan in one `ip -batch` exec (two, with a DAD wait between, for routesAfterDad).
+ * `batch` is that exec, started before the plan was known (see startBatch).
+ */
+export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan, batch: StartedBatch): Promise<void> {
+  await batch.send(plan.cmds);
+  if (plan.routesAfterDad) {
     await settle(ns, ifname, 5000);
-    await ipJsonBatch(ns, routes);
-  } else {
-    await ipJsonBatch(ns, [...cmds, ...routes]);
+    await ipJsonBatch(ns, plan.routesAfterDad);
   }
 }
 

@@ -5,7 +5,8 @@ import { delegateAdd, delegateDel } from "@tscni/ipam";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
-import { configureContainer, setContainerSysctls, upContainer } from "../container-iface.js";
+import { configureContainer, containerPlan, setContainerSysctls, upContainer } from "../container-iface.js";
+import { startBatch, type StartedBatch } from "../ip-json-batch.js";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
 import { BridgeMissing, createHostVeth, setPortVlans, type HostSide } from "../host-veth.js";
@@ -34,9 +35,9 @@ const lazySetup = (conf: BridgeConf, extra: { gws?: SubnetInfo[]; subnets?: stri
 
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
- * IPAM exec || (one host `ip -batch`, then one sysctl exec in the container), then one
- * `ip -batch` exec in the container; no lock, no firewall exec. Anything that fails
- * undoes what was done.
+ * IPAM exec || (one host `ip -batch`, then one sysctl exec in the container), then the
+ * container's `ip -batch` (started early, fed when IPAM answers); no lock, no firewall
+ * exec. Anything that fails undoes what was done.
  */
 export async function add(ctx: BridgeContext): Promise<Result> {
   mark("add handler");
@@ -48,6 +49,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
   if (!usable(rec, conf)) rec = await lazySetup(conf);
 
   const undo: Array<() => Promise<unknown>> = [];
+  let containerBatch: StartedBatch | undefined;
   try {
     const mac = conf.mac ?? randomMac();
     const veth = { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu };
@@ -70,6 +72,9 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // VLANs, spoof check, container sysctls) runs while IPAM works.
     const ipamP = layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined);
     const hostP = hostSide();
+    // The container's `ip -batch` exec starts now and gets its commands when IPAM has
+    // answered: its startup is off the critical path.
+    if (layer3) containerBatch = startBatch(ns);
     // While the children run, this thread is idle: build and exercise the result schemas
     // now (they are built on first use), not after IPAM answers, on the critical path.
     if (layer3) warmResultParsing();
@@ -108,7 +113,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       if (ipam.dns) result.dns = ipam.dns;
       const gws = applyGateways(result, conf);
       if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
-      await configureContainer(ns, conf, ifname, result);
+      await configureContainer(ns, ifname, containerPlan(conf, ifname, result), containerBatch!);
       await coverShared(conf, rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
@@ -117,6 +122,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
     return result;
   } catch (e) {
+    await containerBatch?.cancel();
     for (const u of undo.reverse()) await u().catch((err) => ctx.log.warn(`undo after failed ADD: ${String(err)}`));
     throw e;
   }
