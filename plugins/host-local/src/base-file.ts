@@ -23,9 +23,16 @@ const line = (s: string) => s.padEnd(REC - 1, " ") + "\n";
  * name does not fit a record: such a store simply has no base and is always scanned.
  */
 export function writeBase(path: string, records: Array<[string, string]>): boolean {
-  if (records.some(([, n]) => n.length > NAME_MAX || !/^[\x21-\x7e]+$/.test(n))) return false;
-  const rows = records.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const body = line(HEADER + rows.length) + rows.map(([h, n]) => line(`${h} ${n}`)).join("") + line(TRAILER);
+  const ok = /^[\x21-\x7e]+$/;
+  const rows: string[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const [h, n] = records[i]!;
+    if (n.length > NAME_MAX || !ok.test(n)) return false;
+    rows[i] = line(`${h} ${n}`);
+  }
+  // The hash is a fixed-width prefix, so the default (native) string sort orders records by hash.
+  rows.sort();
+  const body = line(HEADER + rows.length) + rows.join("") + line(TRAILER);
   const tmp = join(dirname(path), `.w-${randomBytes(6).toString("hex")}`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
