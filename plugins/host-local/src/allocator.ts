@@ -90,7 +90,7 @@ export class Allocator {
     const names = this.store.names();
     const entries = this.store.entries(undefined, names);
     try {
-      this.index.rebuild(entries, before);
+      if (this.store.exists()) this.index.rebuild(entries, before); // CHECK of an unknown network must not create its store
     } catch {
       this.index.invalidate(); // the index is only a shortcut; the scan result stands
     }

@@ -146,3 +146,11 @@ describe("owner index", () => {
     expect(store.reads).toBeLessThan(5);
   });
 });
+
+describe("owner index on a store that does not exist", () => {
+  it("find (CHECK) answers nothing and creates nothing", () => {
+    const { alloc, store } = setup();
+    expect(alloc.find("x", "eth0")).toEqual([]);
+    expect(existsSync(store.dir)).toBe(false);
+  });
+});
