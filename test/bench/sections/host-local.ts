@@ -179,37 +179,49 @@ const CONCURRENT = 32;
 // Starts N ADDs at once (container IDs c1..cN), waits for all; a constant script, inputs as arguments.
 const CONCURRENT_SCRIPT = 'i=0; while [ $i -lt "$2" ]; do i=$((i+1)); CNI_CONTAINERID=c$i "$0" < "$1" > /dev/null & done; wait';
 
-const concurrent: BenchSection = {
-  id: "host-local/concurrent",
-  title: `host-local: wall time of ${CONCURRENT} concurrent ADDs (empty /24): tscni vs Go v1.1.1`,
-  baseline: `go ${CONCURRENT} ADDs`,
-  runs: 10,
-  warmup: 2,
-  notes: [
-    `one timed case = sh starting ${CONCURRENT} ADDs in the background and waiting for all; afterwards (untimed) the store must hold ${CONCURRENT} distinct reservations, then it is removed`,
-    "Go serialises its calls with an flock on <dataDir>/net/lock; tscni takes no lock (exclusive link() per address)",
-    NO_ENV_NOTE,
-  ],
-  async setup() {
-    await acquire();
-    const mk = (name: string, bin: string): BenchCase => {
-      const dataDir = join(work, `conc-${name.replace(/\W+/g, "-")}`);
-      const file = join(dataDir, "conf.json");
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, conf(dataDir, "10.130.0.0/24"));
-      return {
-        name, argv: ["sh", "-c", CONCURRENT_SCRIPT, bin, file, String(CONCURRENT)], env: env("ADD"),
-        after: () => {
-          const n = reservationCount(dataDir);
-          rmSync(join(dataDir, "net"), { recursive: true, force: true });
-          if (n !== CONCURRENT) throw new Error(`${name}: ${n} reservations after ${CONCURRENT} ADDs`);
-        },
+/** `CONCURRENT` ADDs at once, per implementation; `prefill` reservations in a /16 or an empty /24. */
+function concurrent(prefill: number): BenchSection {
+  const tag = prefill ? `${prefill / 1000}k` : "";
+  const where = prefill ? `${prefill.toLocaleString("en")} existing reservations in a /16` : "empty /24";
+  return {
+    id: `host-local/concurrent${tag ? `-${tag}` : ""}`,
+    title: `host-local: wall time of ${CONCURRENT} concurrent ADDs (${where}): tscni vs Go v1.1.1`,
+    baseline: `go ${CONCURRENT} ADDs`,
+    runs: prefill ? 5 : 10,
+    warmup: prefill ? 1 : 2,
+    notes: [
+      `one timed case = sh starting ${CONCURRENT} ADDs in the background and waiting for all; afterwards (untimed) the store must hold ${CONCURRENT} new distinct reservations`,
+      prefill
+        ? "then the same implementation DELs them (untimed), so every run sees the same store"
+        : "then the store is removed, so every run starts from an empty one",
+      "Go serialises its calls with an flock on <dataDir>/net/lock; tscni takes no lock (exclusive link() per address)",
+      NO_ENV_NOTE,
+    ],
+    async setup() {
+      await acquire();
+      const mk = (name: string, bin: string): BenchCase => {
+        const dataDir = join(work, `conc${tag}-${name.replace(/\W+/g, "-")}`);
+        const file = join(dataDir, "conf.json");
+        mkdirSync(dataDir, { recursive: true });
+        if (prefill) populate(dataDir, prefill);
+        const stdin = conf(dataDir, prefill ? "10.128.0.0/16" : "10.130.0.0/24");
+        writeFileSync(file, stdin);
+        return {
+          name, argv: ["sh", "-c", CONCURRENT_SCRIPT, bin, file, String(CONCURRENT)], env: env("ADD"),
+          after: () => {
+            const n = reservationCount(dataDir) - prefill;
+            if (prefill) for (let i = 1; i <= CONCURRENT; i++) call(bin, "DEL", stdin, `c${i}`);
+            else rmSync(join(dataDir, "net"), { recursive: true, force: true });
+            if (n !== CONCURRENT) throw new Error(`${name}: ${n} new reservations after ${CONCURRENT} ADDs`);
+            if (prefill && reservationCount(dataDir) !== prefill) throw new Error(`${name}: DEL left reservations`);
+          },
+        };
       };
-    };
-    return [mk(`go ${CONCURRENT} ADDs`, GO), mk(`tscni standalone ${CONCURRENT} ADDs`, OURS())];
-  },
-  teardown: release,
-};
+      return [mk(`go ${CONCURRENT} ADDs`, GO), mk(`tscni standalone ${CONCURRENT} ADDs`, OURS())];
+    },
+    teardown: release,
+  };
+}
 
 const STALE = 10_000;
 const gcNotes: string[] = [];
@@ -257,4 +269,4 @@ const gc: BenchSection = {
   teardown: release,
 };
 
-export const sections: BenchSection[] = [version, empty24, scale(10_000, 10), scale(60_000, 6), concurrent, gc];
+export const sections: BenchSection[] = [version, empty24, scale(10_000, 10), scale(60_000, 6), concurrent(0), concurrent(10_000), gc];
