@@ -7,6 +7,8 @@ export interface SpawnOutcome {
   /** null when killed by a signal. */
   exitCode: number | null;
   signal: string | null;
+  /** Killed (SIGKILL) because it ran longer than `timeoutMs`. */
+  timedOut: boolean;
 }
 
 /** Bytes for stdin; a promise lets the program start (exec, load, set up) before they are known. */
@@ -19,6 +21,8 @@ export interface SpawnRequest {
    * when it resolves; when it rejects, stdin is closed empty.
    */
   input?: SpawnInput | undefined;
+  /** Kill it (SIGKILL) after this long; 0 or absent: no limit. */
+  timeoutMs?: number | undefined;
 }
 
 interface BunSubprocess {
@@ -28,6 +32,7 @@ interface BunSubprocess {
   exited: Promise<number>;
   exitCode: number | null;
   signalCode: string | null;
+  kill(signal: string): void;
 }
 type BunSpawn = (argv: string[], o: { env: Record<string, string | undefined>; stdin: Uint8Array | "ignore" | "pipe"; stdout: "pipe"; stderr: "pipe" }) => BunSubprocess;
 
@@ -61,8 +66,14 @@ async function viaBun(spawn: BunSpawn, argv: readonly string[], req: SpawnReques
     };
     input.then(close, () => close());
   }
-  const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { stdout, stderr, exitCode: p.signalCode ? null : p.exitCode, signal: p.signalCode };
+  let timedOut = false;
+  const timer = req.timeoutMs ? setTimeout(() => ((timedOut = true), p.kill("SIGKILL")), req.timeoutMs) : undefined;
+  try {
+    const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { stdout, stderr, exitCode: p.signalCode ? null : p.exitCode, signal: p.signalCode, timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 let nodeSpawn: typeof import("node:child_process").spawn | undefined;
@@ -81,10 +92,13 @@ function viaNode(argv: readonly string[], req: SpawnRequest): Promise<SpawnOutco
     child.stdout!.on("data", (d: Buffer) => out.push(d));
     child.stderr!.on("data", (d: Buffer) => err.push(d));
     let spawnError: Error | undefined;
+    let timedOut = false;
+    const timer = req.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill("SIGKILL")), req.timeoutMs) : undefined;
     child.on("error", (e) => (spawnError = e));
     child.on("close", (code, signal) => {
+      clearTimeout(timer);
       if (spawnError) reject(spawnError);
-      else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), exitCode: code, signal });
+      else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), exitCode: code, signal, timedOut });
     });
     const { input } = req;
     if (input !== undefined) {

@@ -20,17 +20,18 @@ const expected = {
   exists: { failure: "exists", code: 999, exitCode: 2, stderr: "RTNETLINK answers: File exists" },
   missingBinary: { failure: "missing-binary", code: 50, exitCode: null },
   signal: { failure: "other", code: 999, exitCode: null, stderr: "killed by SIGKILL" },
-  raw: { stdout: "out\n", stderr: "err\n", exitCode: 7, signal: null },
+  raw: { stdout: "out\n", stderr: "err\n", exitCode: 7, signal: null, timedOut: false },
+  timeout: { exitCode: null, signal: "SIGKILL", timedOut: true },
 };
 
 describe("run() on both spawn backends", () => {
-  it("under Node (node:child_process)", async () => {
+  it("under Node (node:child_process)", { timeout: 20_000 }, async () => {
     const r = await runScenarios();
     expect(r.bun).toBe(false);
     expect(r).toMatchObject(expected);
   });
-  it("under Bun (Bun.spawn), as the standalone plugins run", () => {
-    const r = JSON.parse(execFileSync(BUN, [MAIN], { encoding: "utf8" })) as Record<string, unknown>;
+  it("under Bun (Bun.spawn), as the standalone plugins run", { timeout: 30_000 }, () => {
+    const r = JSON.parse(execFileSync(BUN, [MAIN], { encoding: "utf8", timeout: 20_000 })) as Record<string, unknown>;
     expect(r.bun).toBe(true);
     expect(r).toMatchObject(expected);
   });
