@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
 import { CURRENT_NETNS, checkIfName, deleteLink, isV6, openNetns, setSysctls } from "@tscni/net";
-import { delegateAdd, delegateDel } from "@tscni/ipam";
+import { delegateDel } from "@tscni/ipam";
+import { ipamAdd } from "../ipam-add.js";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
@@ -68,9 +69,10 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
     // it answers (a v6 address they did not predict costs one more exec below).
     const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
-    // The IPAM exec is the slowest step: start it first. What needs only the veth (port
+    // The IPAM exec is the slowest step: start it first (or take the one the executable
+    // started before its modules loaded, see early-ipam.ts). What needs only the veth (port
     // VLANs, spoof check, container sysctls) runs while IPAM works.
-    const ipamP = layer3 ? delegateAdd(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve(undefined);
+    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env) : Promise.resolve(undefined);
     const hostP = hostSide();
     // The container's `ip -batch` exec starts now and gets its commands when IPAM has
     // answered: its startup is off the critical path.

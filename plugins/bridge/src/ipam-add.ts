@@ -1,0 +1,38 @@
+import { CniError, ErrorCode } from "@tscni/types";
+import { delegateAdd, delegateDel, interpretOutput, type ExecOutput } from "@tscni/ipam";
+import { claimEarlyIpam, earlyStart } from "./early-ipam.js";
+
+/**
+ * IPAM ADD for add(): the exec the executable started early when it matches (see
+ * early-ipam.ts), else a fresh delegateAdd. Same errors as @tscni/ipam's delegate.
+ */
+export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string | undefined>): Promise<Record<string, unknown>> {
+  const fresh = () => delegateAdd(type, stdin, { env: env as NodeJS.ProcessEnv });
+  const early = claimEarlyIpam(type, stdin, env);
+  if (!early) return fresh();
+  return early.outcome.then(
+    (out) => {
+      if (out.timedOut) throw new CniError(ErrorCode.TryAgainLater, `plugin ${type} timed out after 60000 ms and was killed`, out.stderr.trim() || undefined);
+      const result = interpretOutput(early.path, out as ExecOutput);
+      if (!result) throw new CniError(ErrorCode.DecodeFailure, `delegated plugin ${type} returned no result for ADD`);
+      return result;
+    },
+    (e: NodeJS.ErrnoException) => {
+      // A plugin file still open for writing (ETXTBSY): the delegate's retry loop handles it.
+      if (e.code === "ETXTBSY") return fresh();
+      throw new CniError(5, `failed to exec plugin ${early.path}: ${e.message}`);
+    },
+  );
+}
+
+/**
+ * The early IPAM ADD when nothing claimed it (the call failed before add() got there):
+ * release what it reserved, as add()'s undo would. Errors go to `warn`, never to the result.
+ */
+export async function releaseUnclaimedIpam(warn: (s: string) => void): Promise<void> {
+  const e = earlyStart();
+  if (!e?.ipam || e.ipam.claimed) return;
+  const out = await e.ipam.outcome.catch(() => undefined);
+  if (out?.exitCode !== 0) return; // it reserved nothing
+  await delegateDel(e.ipam.type, e.stdin!, { env: process.env }).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
+}
