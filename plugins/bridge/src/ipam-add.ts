@@ -27,11 +27,15 @@ export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string 
 
 /**
  * The early IPAM ADD when nothing claimed it (the call failed before add() got there):
- * release what it reserved, as add()'s undo would. Errors go to `warn`, never to the result.
+ * release what it reserved, as add()'s undo would. A call that succeeded without it
+ * cannot happen (add() takes it whenever it reaches IPAM); should it, the reservation is
+ * kept, as a DEL by container and ifname would release the attachment's own. Errors go
+ * to `warn`, never to the result.
  */
-export async function releaseUnclaimedIpam(warn: (s: string) => void): Promise<void> {
+export async function releaseUnclaimedIpam(callFailed: boolean, warn: (s: string) => void): Promise<void> {
   const e = earlyStart();
   if (!e?.ipam || e.ipam.claimed) return;
+  if (!callFailed) return warn("bridge: the IPAM exec started early was not used\n");
   const out = await e.ipam.outcome.catch(() => undefined);
   if (out?.exitCode !== 0) return; // it reserved nothing
   await delegateDel(e.ipam.type, e.stdin!, { env: process.env }).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));

@@ -24,7 +24,7 @@ async function main(): Promise<never> {
     return early.stdin;
   };
   const { stdout, exitCode } = await run(bridgePlugin, { env, stdin, stderr });
-  await releaseUnclaimedIpam(stderr);
+  await releaseUnclaimedIpam(exitCode !== 0, stderr);
   if (stdout) writeAll(1, stdout + "\n");
   process.exit(exitCode);
 }
