@@ -1,18 +1,22 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { bootId } from "./boot-id.js";
+import { writeExclusive } from "./exclusive-file.js";
 
 /**
  * The "base" snapshot of a store: which file belonged to which owner when the store was
  * last scanned in full. Fixed 64-byte text lines so a lookup is a binary search with a
  * few positioned reads, whatever the store's size:
- *   header   "tscni-base 1 <count>"            padded to 63 bytes + "\n"
+ *   header   "tscni-base 2 <boot id> <count>"  padded to 63 bytes + "\n"
  *   records  "<keyHash 16 hex> <file name>"    sorted by hash, padded, "\n"
  *   trailer  "tscni-base end"                  padded, "\n"
- * Anything that does not match (a torn write, another version) reads as "no base".
+ * Anything that does not match (a torn write, another version, a base built before the
+ * last reboot: see boot-id.ts) reads as "no base". It is written without fsync: a
+ * process crash cannot tear it (the page cache survives), and a power loss changes the
+ * boot id, which retires it.
  */
 const REC = 64;
-const HEADER = "tscni-base 1 ";
+const HEADER = "tscni-base 2 ";
 const TRAILER = "tscni-base end";
 const NAME_MAX = REC - 18; // 16 hex + space + newline
 
@@ -22,7 +26,7 @@ const line = (s: string) => s.padEnd(REC - 1, " ") + "\n";
  * Writes the base for `records` ([hash, name]). Returns false, writing nothing, when a
  * name does not fit a record: such a store simply has no base and is always scanned.
  */
-export function writeBase(path: string, records: Array<[string, string]>): boolean {
+export function writeBase(path: string, records: Array<[string, string]>, boot = bootId()): boolean {
   const ok = /^[\x21-\x7e]+$/;
   const rows: string[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
@@ -32,15 +36,8 @@ export function writeBase(path: string, records: Array<[string, string]>): boole
   }
   // The hash is a fixed-width prefix, so the default (native) string sort orders records by hash.
   rows.sort();
-  const body = line(HEADER + rows.length) + rows.join("") + line(TRAILER);
-  const tmp = join(dirname(path), `.w-${randomBytes(6).toString("hex")}`);
-  const fd = openSync(tmp, "wx", 0o600);
-  try {
-    writeSync(fd, body);
-    fsyncSync(fd); // rebuilds are rare; a synced base never needs a rescan after a crash
-  } finally {
-    closeSync(fd);
-  }
+  const body = line(`${HEADER}${bootTag(boot)} ${rows.length}`) + rows.join("") + line(TRAILER);
+  const tmp = writeExclusive(dirname(path), ".w-", body);
   try {
     renameSync(tmp, path);
   } catch (e) {
@@ -49,6 +46,9 @@ export function writeBase(path: string, records: Array<[string, string]>): boole
   }
   return true;
 }
+
+/** The boot id as one header word ("-" where the system has none). */
+const bootTag = (boot: string) => boot || "-";
 
 const buf = Buffer.allocUnsafe(REC);
 
@@ -59,10 +59,10 @@ function readRec(fd: number, i: number): string | undefined {
 }
 
 /**
- * Names recorded for `hash`, or undefined when the base is missing or malformed.
- * Binary search over records 1..count (0 is the header).
+ * Names recorded for `hash`, or undefined when the base is missing, malformed or from
+ * another boot. Binary search over records 1..count (0 is the header).
  */
-export function lookupBase(path: string, hash: string): string[] | undefined {
+export function lookupBase(path: string, hash: string, boot = bootId()): string[] | undefined {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -72,7 +72,9 @@ export function lookupBase(path: string, hash: string): string[] | undefined {
   try {
     const head = readRec(fd, 0);
     if (!head?.startsWith(HEADER)) return undefined;
-    const count = Number(head.slice(HEADER.length).trim());
+    const [tag, countText, extra] = head.slice(HEADER.length).trim().split(" ");
+    if (tag !== bootTag(boot) || extra !== undefined) return undefined;
+    const count = Number(countText);
     if (!Number.isInteger(count) || count < 0 || fstatSync(fd).size !== (count + 2) * REC) return undefined;
     if (readRec(fd, count + 1)?.trimEnd() !== TRAILER) return undefined;
     let lo = 1;

@@ -9,3 +9,5 @@ export { plugin } from "./plugin.js";
 export * from "./owner-index.js";
 export { keyHash } from "./key-hash.js";
 export { lookupBase, writeBase } from "./base-file.js";
+export { bootId } from "./boot-id.js";
+export { writeExclusive, type WriteOptions } from "./exclusive-file.js";

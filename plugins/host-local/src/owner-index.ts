@@ -1,9 +1,7 @@
-import {
-  closeSync, fsyncSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync,
-} from "node:fs";
-import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { lookupBase, writeBase } from "./base-file.js";
+import { writeExclusive } from "./exclusive-file.js";
 import { keyHash } from "./key-hash.js";
 import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig, type LastSig } from "./last-stamp.js";
 import type { StoreEntry } from "./store.js";
@@ -12,10 +10,14 @@ import type { StoreEntry } from "./store.js";
  * Answers "which files may belong to owner K?" without reading every reservation file,
  * which is what dominates ADD (duplicate check) and DEL (release by owner) on big stores.
  * Lives in <store>/.tscni-index/ (Go's file walk reads it but nothing there matches an owner):
- *   base        every file -> owner hash at the last full scan (base-file.ts)
+ *   base        every file -> owner hash at the last full scan in this boot (base-file.ts)
  *   a-<hash>    per attachment: {"key": K, "names": [...]} reserved by tscni since (JSON)
- *   t-<hash>    marker + link source of an ADD in progress: holds K, synced; removed only
- *               after a-<hash> is durable, so a crash leaves the marker and K is rescanned
+ *   t-<hash>    marker + link source of an ADD in progress: holds K, synced (it is the
+ *               reservations' content); removed only after a-<hash> is written, so a
+ *               crash leaves the marker and K is rescanned
+ * Only the marker is fsynced, and only because reservations are links to it. The rest
+ * needs no fsync: a killed process leaves its writes in the page cache, in order, and a
+ * power loss retires the whole index (the base carries the boot id, see boot-id.ts).
  * The index only narrows where to look: every answer is checked against the reservation
  * files themselves. It cannot answer (callers scan the store, as Go does) when the base
  * is missing or torn, when last_reserved_ip.0 was written by another program since
@@ -99,14 +101,7 @@ export class OwnerIndex {
     } catch {
       return void rmSync(base, { force: true });
     }
-    const tmp = join(this.sub, `.w-${randomBytes(6).toString("hex")}`);
-    const fd = openSync(tmp, "wx", 0o600);
-    try {
-      writeSync(fd, content);
-      futimesSync(fd, STAMP_SECONDS, STAMP_SECONDS);
-    } finally {
-      closeSync(fd);
-    }
+    const tmp = writeExclusive(this.sub, ".w-", content, { stamp: STAMP_SECONDS });
     if (lastSig(this.dir).sig === before.sig) renameSync(tmp, last);
     else {
       rmSync(tmp, { force: true });
@@ -150,17 +145,9 @@ export class OwnerIndex {
     rmSync(this.path(MARK, key), { force: true });
   }
 
-  /** Records K's names (temp + rename) and makes the record durable before the caller drops the marker. */
+  /** Records K's names (temp + rename, no fsync: see above) before the caller drops the marker. */
   record(key: string, names: readonly string[]): void {
-    const tmp = join(this.sub, `.w-${randomBytes(6).toString("hex")}`);
-    const fd = openSync(tmp, "wx", 0o600);
-    try {
-      writeSync(fd, JSON.stringify({ key, names }));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path(ATTACH, key));
-    syncDir(this.sub);
+    renameSync(writeExclusive(this.sub, ".w-", JSON.stringify({ key, names })), this.path(ATTACH, key));
   }
 
   forget(key: string): void {
@@ -198,14 +185,5 @@ function exists(path: string): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== "ENOENT";
-  }
-}
-
-function syncDir(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

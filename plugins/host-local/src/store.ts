@@ -1,9 +1,9 @@
 import {
-  closeSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
-  renameSync, rmSync, unlinkSync, writeSync,
+  closeSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
+  rmSync, unlinkSync,
 } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { writeExclusive } from "./exclusive-file.js";
 import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig } from "./last-stamp.js";
 
 /**
@@ -109,17 +109,7 @@ export class DiskStore {
    * Returns false when the address is already taken.
    */
   reserve(name: string, owner: string): boolean {
-    const tmp = join(this.dir, `${TMP_PREFIX}${randomBytes(6).toString("hex")}`);
-    const fd = openSync(tmp, "wx", FILE_MODE);
-    try {
-      writeSync(fd, owner);
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      unlinkSync(tmp);
-      throw e;
-    }
-    closeSync(fd);
+    const tmp = writeExclusive(this.dir, TMP_PREFIX, owner, { mode: FILE_MODE, sync: true });
     try {
       linkSync(tmp, join(this.dir, name));
       return true;
@@ -142,7 +132,10 @@ export class DiskStore {
     }
   }
 
-  /** Makes the directory entries created so far durable. */
+  /**
+   * Makes the directory entries created so far durable: the one fsync an ADD needs
+   * besides its reservation content's (see README "Concurrency and crash safety").
+   */
   sync(): void {
     const fd = openSync(this.dir, "r");
     try {
@@ -202,14 +195,7 @@ export class DiskStore {
    * may have made reservations the base does not know.
    */
   setLastReserved(rangeIdx: number, ip: string): void {
-    const tmp = join(this.dir, `${TMP_PREFIX}last-${randomBytes(6).toString("hex")}`);
-    const fd = openSync(tmp, "wx", FILE_MODE);
-    try {
-      writeSync(fd, ip);
-      futimesSync(fd, STAMP_SECONDS, STAMP_SECONDS);
-    } finally {
-      closeSync(fd);
-    }
+    const tmp = writeExclusive(this.dir, `${TMP_PREFIX}last-`, ip, { mode: FILE_MODE, stamp: STAMP_SECONDS });
     try {
       if (LAST_IP_PREFIX + rangeIdx === LAST0 && lastSig(this.dir).foreign) rmSync(join(this.dir, INDEX_DIR, BASE_NAME), { force: true });
       renameSync(tmp, join(this.dir, LAST_IP_PREFIX + rangeIdx));
