@@ -87,6 +87,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
         layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted) : undefined,
       ]),
     );
+    ipamP.then(() => mark("IPAM answered"), () => {});
+    portP.then(() => mark("veth and container sysctls done"), () => {});
     const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
     if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
     if (hostR.status === "fulfilled") {
