@@ -26,15 +26,25 @@ export interface SysctlOptions {
   ignoreMissing?: boolean;
 }
 
+type Values = Record<string, string | number>;
+
+/** One line per key in `sysctl -p -` input: a value must not start another. */
+function checkValue(key: string, v: string): string {
+  if (/[\n\r]/.test(v)) throw new CniError(ErrorCode.InvalidConfig, `invalid value for sysctl ${JSON.stringify(key)}`);
+  return v;
+}
+
 /**
  * Write sysctls in ns. Our own netns: plain file writes, no exec. Another netns: one
- * `nsenter --net=PATH sysctl -w` exec for all keys (/proc/sys/net shows the opener's netns).
+ * `nsenter --net=PATH sysctl` exec for all keys (/proc/sys/net shows the opener's netns).
+ * `values` may be a promise (e.g. keys of a link still being created): the exec starts at
+ * once and reads the keys from stdin (`sysctl -p -`) when it resolves, so its startup
+ * overlaps the wait; a rejection rejects this call (the exec then gets no keys).
  */
-export async function setSysctls(ns: Netns, values: Record<string, string | number>, o: SysctlOptions = {}): Promise<void> {
-  const entries = Object.entries(values).map(([k, v]) => [keyPath(k), String(v)] as const);
-  if (entries.length === 0) return;
+export async function setSysctls(ns: Netns, values: Values | Promise<Values>, o: SysctlOptions = {}): Promise<void> {
+  const entries = (v: Values) => Object.entries(v).map(([k, x]) => [keyPath(k), checkValue(k, String(x))] as const);
   if (!ns.path) {
-    for (const [k, v] of entries) {
+    for (const [k, v] of entries(await values)) {
       try {
         writeFileSync(`/proc/sys/${k}`, v); // a /proc/sys write is instant: no thread-pool hop
       } catch (e) {
@@ -45,8 +55,15 @@ export async function setSysctls(ns: Netns, values: Record<string, string | numb
     }
     return;
   }
-  const argv = ["sysctl", "-q", ...(o.ignoreMissing ? ["-e"] : []), "-w", ...entries.map(([k, v]) => `${k}=${v}`)];
-  await runIn({ path: ns.path }, argv);
+  const e = o.ignoreMissing ? ["-e"] : [];
+  if (values instanceof Promise) {
+    const lines = values.then((v) => entries(v).map(([k, x]) => `${k} = ${x}\n`).join(""));
+    await Promise.all([runIn({ path: ns.path }, ["sysctl", "-q", ...e, "-p", "-"], { input: lines }), lines]);
+    return;
+  }
+  const list = entries(values);
+  if (list.length === 0) return;
+  await runIn({ path: ns.path }, ["sysctl", "-q", ...e, "-w", ...list.map(([k, v]) => `${k}=${v}`)]);
 }
 
 export async function getSysctl(ns: Netns, key: string): Promise<string> {

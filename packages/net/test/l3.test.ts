@@ -95,6 +95,23 @@ describe("sysctls", () => {
     expect(((await rejection(setSysctls(host, { "../../etc/passwd": 1 }))) as CniError).code).toBe(7);
   });
 
+  it("keys known later (a promise): one exec started at once, fed when they resolve", async () => {
+    const { host } = await pair();
+    resetExecStats();
+    const later = new Promise<Record<string, number>>((r) => setTimeout(() => r({ "net.ipv4.ip_forward": 1, [ifSysctl(4, "lo", "arp_notify")]: 1 }), 50));
+    await setSysctls(host, later);
+    expect(execStats().execs).toBe(1);
+    expect(await getSysctl(host, "net.ipv4.ip_forward")).toBe("1");
+    expect(await getSysctl(host, ifSysctl(4, "lo", "arp_notify"))).toBe("1");
+    await expect(setSysctls(host, Promise.resolve({ "net.ipv4.conf.tn-nodev.arp_notify": 1 }))).rejects.toBeInstanceOf(ExecError);
+    await setSysctls(host, Promise.resolve({ "net.ipv4.conf.tn-nodev.arp_notify": 1, "net.ipv4.conf.all.arp_notify": 1 }), { ignoreMissing: true });
+    expect(await getSysctl(host, "net.ipv4.conf.all.arp_notify")).toBe("1");
+    // a rejected promise rejects the call; a value cannot smuggle in another line
+    await expect(setSysctls(host, Promise.reject(new Error("link not created")))).rejects.toThrow("link not created");
+    expect(((await rejection(setSysctls(host, Promise.resolve({ "net.ipv4.ip_forward": "0\nnet.ipv4.conf.all.arp_notify = 0" })))) as CniError).code).toBe(7);
+    expect(await getSysctl(host, "net.ipv4.conf.all.arp_notify")).toBe("1");
+  });
+
   it("writes /proc/sys directly (no exec) in the process's own netns", () => {
     // run the current-netns path in a child that lives in a throwaway netns
     const t = newNetns();
