@@ -49,11 +49,13 @@ async function settle(ns: Netns, ifname: string, timeoutMs: number): Promise<voi
 }
 
 /**
- * The container end's sysctls, in one exec; needs only the link to exist in `ns`, so ADD
- * runs it while IPAM is still working. `hasV6` adds the IPv6 enabling keys.
+ * The container end's sysctls, in one exec. With `after` (the veth being created) the exec
+ * starts at once and gets its keys when `after` resolves, so only the writes wait for the
+ * link. `hasV6` adds the IPv6 enabling keys.
  */
-export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: string, hasV6: boolean): Promise<void> {
-  await setSysctls(ns, containerSysctls(conf, ifname, hasV6), { ignoreMissing: true });
+export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: string, hasV6: boolean, after?: Promise<unknown>): Promise<void> {
+  const keys = containerSysctls(conf, ifname, hasV6);
+  await setSysctls(ns, after ? after.then(() => keys) : keys, { ignoreMissing: true });
 }
 
 /** The container end's `ip` commands: addresses, up, routes; routes wait for DAD when it runs. */

@@ -74,19 +74,19 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // VLANs, spoof check, container sysctls) runs while IPAM works.
     const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env) : Promise.resolve(undefined);
     const hostP = hostSide();
+    const portP = settleAll([
+      hostP.then(({ host }) =>
+        settleAll([setPortVlans(conf, host.ifname), conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined]),
+      ),
+      // the sysctl exec starts now and gets its keys when the veth exists
+      layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
+    ]);
     // The container's `ip -batch` exec starts now and gets its commands when IPAM has
     // answered: its startup is off the critical path.
     if (layer3) containerBatch = startBatch(ns);
     // While the children run, this thread is idle: build and exercise the result schemas
     // now (they are built on first use), not after IPAM answers, on the critical path.
     if (layer3) warmResultParsing();
-    const portP = hostP.then(({ host }) =>
-      settleAll([
-        setPortVlans(conf, host.ifname),
-        conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined,
-        layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted) : undefined,
-      ]),
-    );
     ipamP.then(() => mark("IPAM answered"), () => {});
     portP.then(() => mark("veth and container sysctls done"), () => {});
     const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
