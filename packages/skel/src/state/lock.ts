@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CniError, ErrorCode } from "@tscni/types";
@@ -35,6 +33,8 @@ export async function acquireLock(file: string, mode: LockMode, timeoutMs: numbe
   let code: number | null;
   let stderr = "";
   try {
+    // Loaded on first use: most plugin execs never lock, and the module costs ~1-2 ms to load.
+    const { spawn } = await import("node:child_process");
     code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn("flock", args, { stdio: ["ignore", "ignore", "pipe", fd] });
       child.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
@@ -69,8 +69,15 @@ export async function withLock<T>(name: string, fn: () => Promise<T> | T, opts: 
 }
 
 export function lockFile(name: string, dir: string): string {
-  // Names come from configs: hash them so no name can point outside `dir`.
+  // Names come from configs: keep only safe characters so no name can point outside
+  // `dir`, plus a hash so names that differ only in unsafe characters stay apart.
   const safe = name.replace(/[^a-zA-Z0-9_.-]/g, "_").slice(0, 80);
-  const digest = createHash("sha256").update(name).digest("hex").slice(0, 16);
-  return join(dir, `${safe}.${digest}.lock`);
+  return join(dir, `${safe}.${fnv1a64(name)}.lock`);
+}
+
+/** FNV-1a, 64 bit: no node:crypto at start-up; a collision only makes two names share a lock. */
+function fnv1a64(s: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(s)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
 }
