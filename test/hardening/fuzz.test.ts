@@ -43,7 +43,7 @@ describe.each<PluginName>(["loopback", "host-local", "bridge"])("fuzz %s (seed f
         cases: sum.cases,
         faults: 0,
         leaks: sum.changedAfterError + sum.residue,
-        details: { seed: sum.seed, inProcess: sum.inProcess, executable: sum.executable, skipped: sum.skipped, succeeded: sum.succeeded, codes: sum.codes, violations: sum.violations, sharedAfterError: sum.sharedAfterError, changedAfterSuccess: sum.changedAfterSuccess },
+        details: { seed: sum.seed, inProcess: sum.inProcess, executable: sum.executable, skipped: sum.skipped, succeeded: sum.succeeded, codes: sum.codes, violations: sum.violations, sharedAfterError: sum.sharedAfterError, knownBugs: sum.knownBugs, internal: sum.internal, changedAfterSuccess: sum.changedAfterSuccess },
       });
       const findings = sum.findings.map((f) => `${f.kind}: ${f.detail}\n  env=${JSON.stringify(f.env)}\n  stdin=${f.stdin.slice(0, 600)}\n  stdout=${f.stdout.slice(0, 300)}`);
       expect(sum.cases, "cases run").toBeGreaterThanOrEqual(SIZES.fuzzPerPlugin * 0.95);

@@ -7,13 +7,16 @@ describe("fuzz property (lib/outcome.ts)", () => {
   const err = (o: object) => ({ stdout: JSON.stringify(o), exitCode: 1 });
   it("accepts spec errors and valid results", () => {
     expect(violation("ADD", err({ cniVersion: "1.1.0", code: 7, msg: "bad" }))).toBeUndefined();
+    expect(violation("ADD", { ...err({ code: 999, msg: "ip link add ...: RTNETLINK answers: Invalid argument" }), stderr: "" })).toBeUndefined();
     expect(violation("DEL", { stdout: "", exitCode: 0 })).toBeUndefined();
     const result = { cniVersion: "1.0.0", ips: [{ address: "10.0.0.2/24" }] };
     expect(violation("ADD", { stdout: JSON.stringify(result), exitCode: 0 })).toBeUndefined();
     expect(violation("VERSION", { stdout: JSON.stringify({ cniVersion: "1.1.0", supportedVersions: ["1.1.0"] }), exitCode: 0 })).toBeUndefined();
   });
   it("flags crashes, stacks, undefined codes, bad results", () => {
-    expect(violation("ADD", err({ code: 999, msg: "TypeError: x is undefined" }))).toMatch(/undefined error code 999/);
+    const crash = { ...err({ code: 999, msg: "x is undefined" }), stderr: "TypeError: x is undefined\n    at add (/p/add.js:3:9)\n" };
+    expect(violation("ADD", crash)).toMatch(/unhandled exception/);
+    expect(violation("ADD", err({ code: 42, msg: "m" }))).toMatch(/undefined error code 42/);
     expect(violation("ADD", { stdout: "Error: boom\n    at main (/x/y.js:1:2)\n", exitCode: 1 })).toMatch(/stack/);
     expect(violation("ADD", { stdout: "", exitCode: 2 })).toMatch(/exit status 2/);
     expect(violation("ADD", { stdout: "", exitCode: null, signal: "SIGSEGV" })).toMatch(/SIGSEGV/);
@@ -34,6 +37,7 @@ describe("attachment-level lines of a host diff", () => {
       "+ [thd-c1] 1: lo: <LOOPBACK> mtu 65536",
       "+ /tmp/w ipam/net/10.1.0.5 12 abcdef",
       "+ /tmp/w ipam/net/last_reserved_ip.0 8 abcdef",
+      "+ /tmp/w ipam/net/.tscni-index/base 128 abcdef",
       "+ /tmp/w state/networks/net.json 100 abcdef",
       '+ [self] comment "0123-4567, net: n, if: eth0, id: c1"',
     ].join("\n");

@@ -106,6 +106,7 @@ export function attachmentLines(diff: string, hostLabel = "[self]"): string[] {
       }
       // files: "ROOT rel size hash"; reservations live in dataDir/NET/IP
       const rel = body.split(" ")[1] ?? "";
-      return /(^|\/)ipam\//.test(rel) && !/\/$/.test(rel) && !/(^|\/)(lock|last_reserved_ip\.\d+)$/.test(rel);
+      // host-local's dot-dirs (its allocation index) are a cache, not a reservation.
+      return /(^|\/)ipam\//.test(rel) && !/\/$/.test(rel) && !/(^|\/)(lock|last_reserved_ip\.\d+)$/.test(rel) && !/\/\./.test(rel);
     });
 }

@@ -5,6 +5,7 @@ export const DEFINED_CODES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 11, 50, 51]);
 
 export interface Run {
   stdout: string;
+  stderr?: string;
   exitCode: number | null;
   signal?: string | null;
   timedOut?: boolean;
@@ -51,7 +52,11 @@ export function violation(verb: string | undefined, r: Run): string | undefined 
   if (typeof e !== "object" || e === null) return "error output is not an object";
   if (typeof e.code !== "number" || !Number.isInteger(e.code)) return "error without integer code";
   if (typeof e.msg !== "string" || e.msg === "") return "error without msg";
-  if (!DEFINED_CODES.has(e.code)) return `undefined error code ${e.code}: ${e.msg}`;
+  // 999 is Go's "internal" code: fine for a failure the plugin reports (a kernel refusal),
+  // a crash when it wraps an unhandled exception (skel then logs its stack on stderr).
+  if (e.code === 999) {
+    if (STACK.test(r.stderr ?? "")) return `unhandled exception (code 999): ${e.msg}`;
+  } else if (!DEFINED_CODES.has(e.code)) return `undefined error code ${e.code}: ${e.msg}`;
   const extra = Object.keys(e).filter((k) => !["cniVersion", "code", "msg", "details"].includes(k));
   if (extra.length) return `error object with extra keys ${extra.join(",")}`;
   return undefined;

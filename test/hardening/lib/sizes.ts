@@ -2,12 +2,15 @@
 // TSCNI_SOAK=full runs what the issue asks for (>= 10,000 fuzz cases per plugin, 10,000 churn cycles).
 export const FULL = process.env.TSCNI_SOAK === "full";
 
-export const SIZES = FULL
+const BASE = FULL
   ? { fuzzPerPlugin: 10_000, fuzzExecShare: 0.1, crashRounds: 40, churnCycles: 10_000, churnConcurrency: 16, churnCrashRate: 0.02 }
   : { fuzzPerPlugin: 400, fuzzExecShare: 0.1, crashRounds: 6, churnCycles: 300, churnConcurrency: 16, churnCrashRate: 0.03 };
 
+/** THD_FUZZ_CASES overrides the fuzz count (replaying a seed at another size). */
+export const SIZES = { ...BASE, fuzzPerPlugin: Number(process.env.THD_FUZZ_CASES) || BASE.fuzzPerPlugin };
+
 /** Per-test timeout: generous in full size (it is not timed), bounded in CI. */
-export const TEST_TIMEOUT_MS = FULL ? 6 * 3600_000 : 240_000;
+export const TEST_TIMEOUT_MS = FULL || process.env.THD_FUZZ_CASES ? 6 * 3600_000 : 240_000;
 
 /**
  * Netns/tmp prefix for one test file: "thd-" + this process's pid + the file's tag, so the
