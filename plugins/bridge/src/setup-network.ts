@@ -1,4 +1,4 @@
-import { CURRENT_NETNS, detectMasqBackend, deleteNetworkMasq, ensureNetworkMasq, setSysctls } from "@tscni/net";
+import { CURRENT_NETNS, detectMasqBackend, deleteNetworkMasq, ensureNetworkMasq, getLink, setSysctls } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { ensureBridgeLink } from "./bridge-link.js";
 import { ensureGatewayAddrs, removeGatewayAddrs } from "./gateway-addrs.js";
@@ -37,11 +37,20 @@ export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<N
   }
   const sameSetup = old?.setupKey === setupKey(conf);
 
-  const { created, link } = await ensureBridgeLink(conf);
-  const brRec = readBridge(dir, conf.bridge) ?? { created, claims: [] };
-  if (created) brRec.created = true;
+  // Write-ahead, so a kill -9 at any later instruction leaves records that DEINIT can
+  // release: first the network (with no setupKey, so the next ADD redoes the setup),
+  // then the bridge's claim and whether the bridge existed before we touched it.
+  writeNetwork(dir, conf.name, { ...(old ?? { gateways: [], gatewayDev: conf.bridge }), bridge: conf.bridge, setupKey: "", ...(oldMasq ? { masq: oldMasq } : {}) });
+  let brRec = readBridge(dir, conf.bridge);
+  if (!brRec) brRec = { created: (await getLink(CURRENT_NETNS, conf.bridge)) === undefined, claims: [] };
   if (!brRec.claims.includes(conf.name)) brRec.claims.push(conf.name);
   writeBridge(dir, conf.bridge, brRec);
+
+  const { created, link } = await ensureBridgeLink(conf);
+  if (created && !brRec.created) {
+    brRec.created = true;
+    writeBridge(dir, conf.bridge, brRec);
+  }
 
   // Gateways: from the config's subnets, plus any an ADD learnt (kept while the setup is unchanged).
   const fromConfig = subnetsFromIpam(conf.ipam);
@@ -53,6 +62,15 @@ export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<N
   if (gateways.length && conf.vlan !== 0) devMac = (await ensureVlanGateway(conf)).address;
   const others = brRec.claims.filter((n) => n !== conf.name).flatMap((n) => readNetwork(dir, n)?.gateways ?? []);
   const stale = (old?.gateways ?? []).filter((g) => !gateways.includes(g));
+  const backend = conf.ipMasq ? await detectMasqBackend(CURRENT_NETNS, conf.ipMasqBackend) : undefined;
+  // Write-ahead again: every gateway and the masquerade backend we may be about to touch.
+  writeNetwork(dir, conf.name, {
+    bridge: conf.bridge,
+    setupKey: "",
+    gateways: union(old?.gateways ?? [], gateways),
+    gatewayDev,
+    ...(backend ? { masq: { backend, subnets: [], fromResults: [] } } : oldMasq ? { masq: oldMasq } : {}),
+  });
   await ensureGatewayAddrs(gatewayDev, gateways, { force: conf.forceAddress, ownedBefore: old?.gateways ?? [], sharedWith: others, mac: devMac });
   if (stale.length && old) {
     await removeGatewayAddrs(old.gatewayDev, stale.filter((g) => !others.includes(g)));
@@ -64,8 +82,7 @@ export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<N
   await setSysctls(CURRENT_NETNS, sys, { ignoreMissing: true });
 
   const rec: NetworkRecord = { bridge: conf.bridge, setupKey: setupKey(conf), gateways, gatewayDev };
-  if (conf.ipMasq) {
-    const backend = await detectMasqBackend(CURRENT_NETNS, conf.ipMasqBackend);
+  if (backend) {
     const configured = fromConfig.map((s) => s.subnet);
     // Subnets only an ADD told us about stay while the config names none of its own.
     const keepLearnt = configured.length === 0 && oldMasq?.backend === backend ? oldMasq.fromResults : [];
