@@ -1,11 +1,12 @@
-export { pluginMain } from "./main.js";
+export { pluginMain, type MainOptions } from "./main.js";
 export { dispatch, type DispatchInput } from "./in-process.js";
 export { run, type Io, type Outcome } from "./dispatch.js";
 export type { Plugin, Context } from "./plugin.js";
 export { VERBS, readCmdEnv, type Verb, type CmdEnv } from "./env.js";
 export { validateContainerId, validateIfName, validateNetworkName } from "./names.js";
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger.js";
-export { readStdinSync, MAX_STDIN_BYTES } from "./stdin.js";
+export { readStdinSync, stdinOrError, MAX_STDIN_BYTES } from "./stdin.js";
+export { readFdSync, type FdRead } from "./read-fd.js";
 export { writeFileAtomic, fsyncDir, removeFile } from "./state/atomic-write.js";
 export { createExclusive } from "./state/exclusive-create.js";
 export { withLock, acquireLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions, type LockMode, type Release } from "./state/lock.js";

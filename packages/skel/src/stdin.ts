@@ -1,28 +1,16 @@
-import { readSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
+import { MAX_STDIN_BYTES, readFdSync, type FdRead } from "./read-fd.js";
 
-/** A network config is a few KiB; anything past this is a mistake or an attack. */
-export const MAX_STDIN_BYTES = 4 * 1024 * 1024;
+export { MAX_STDIN_BYTES };
+
+/** Stdin as a config: the bytes, or the spec's error for what went wrong reading them. */
+export function stdinOrError(r: FdRead): Buffer {
+  if ("data" in r) return r.data;
+  if ("oversize" in r) throw new CniError(ErrorCode.DecodeFailure, `stdin larger than ${MAX_STDIN_BYTES} bytes`);
+  throw new CniError(ErrorCode.IoFailure, `error reading from stdin: ${(r.error as Error).message}`);
+}
 
 /** Reads all of fd 0 synchronously (plugins read stdin once, before anything else). */
 export function readStdinSync(fd = 0): Buffer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const buf = Buffer.allocUnsafe(64 * 1024);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, 0, buf.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") continue; // non-blocking pipe not ready yet
-      if (code === "EOF") break;
-      throw new CniError(ErrorCode.IoFailure, `error reading from stdin: ${(e as Error).message}`);
-    }
-    if (n === 0) break;
-    total += n;
-    if (total > MAX_STDIN_BYTES) throw new CniError(ErrorCode.DecodeFailure, `stdin larger than ${MAX_STDIN_BYTES} bytes`);
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-  }
-  return Buffer.concat(chunks, total);
+  return stdinOrError(readFdSync(fd));
 }

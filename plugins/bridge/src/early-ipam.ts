@@ -1,4 +1,5 @@
-import { readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readFdSync, type FdRead } from "@tscni/skel/read-fd";
 import { spawnCollect, type SpawnOutcome } from "@tscni/net/spawn";
 import { mark } from "./trace.js";
 
@@ -11,8 +12,7 @@ import { mark } from "./trace.js";
  * an IPAM DEL, as add()'s own undo does. Only light imports here: this runs first.
  */
 
-/** Same limits as @tscni/skel's stdin reader and @tscni/ipam's delegate. */
-export const MAX_STDIN = 4 * 1024 * 1024;
+/** Same limit as @tscni/ipam's delegate. */
 const TIMEOUT_MS = 60_000;
 
 export interface EarlyIpam {
@@ -23,10 +23,9 @@ export interface EarlyIpam {
 }
 
 export interface EarlyStart {
-  /** All of stdin, read here (skel then gets it from us); undefined when reading failed. */
+  /** All of stdin, read here with skel's reader (skel then gets it from us). */
+  read: FdRead;
   stdin: Buffer | undefined;
-  readError?: unknown;
-  oversize?: boolean;
   ipam?: EarlyIpam;
 }
 
@@ -34,28 +33,6 @@ let started: EarlyStart | undefined;
 
 /** What startEarly() did, for main (undefined: not an ADD, or not run as the executable). */
 export const earlyStart = (): EarlyStart | undefined => started;
-
-function readAll(fd: number): Pick<EarlyStart, "stdin" | "readError" | "oversize"> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const buf = Buffer.allocUnsafe(64 * 1024);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, 0, buf.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") continue;
-      if (code === "EOF") break;
-      return { stdin: undefined, readError: e };
-    }
-    if (n === 0) break;
-    total += n;
-    if (total > MAX_STDIN) return { stdin: undefined, oversize: true };
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-  }
-  return { stdin: Buffer.concat(chunks, total) };
-}
 
 /** First regular file named `type` in CNI_PATH (libcni's FindInPath); undefined: let the normal path report. */
 function findInPath(type: string, cniPath: string | undefined): string | undefined {
@@ -74,7 +51,8 @@ function findInPath(type: string, cniPath: string | undefined): string | undefin
 /** For ADD: read stdin and start the IPAM ADD exec when the config names an IPAM plugin. */
 export function startEarly(env: NodeJS.ProcessEnv): void {
   if (env.CNI_COMMAND !== "ADD") return;
-  started = readAll(0);
+  const read = readFdSync(0);
+  started = { read, stdin: "data" in read ? read.data : undefined };
   if (!started.stdin || !env.CNI_CONTAINERID || !env.CNI_IFNAME || !env.CNI_NETNS) return;
   let type: unknown;
   try {

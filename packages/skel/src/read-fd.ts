@@ -1,0 +1,33 @@
+import { readSync } from "node:fs";
+
+/** A network config is a few KiB; anything past this is a mistake or an attack. */
+export const MAX_STDIN_BYTES = 4 * 1024 * 1024;
+
+export type FdRead = { data: Buffer } | { error: unknown } | { oversize: true };
+
+/**
+ * Reads all of `fd` synchronously, refusing more than `max` bytes. No imports beyond
+ * node:fs, so code that must run before the rest loads (bridge's early IPAM start) can
+ * use it too.
+ */
+export function readFdSync(fd: number, max = MAX_STDIN_BYTES): FdRead {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue; // non-blocking pipe not ready yet
+      if (code === "EOF") break;
+      return { error: e };
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > max) return { oversize: true };
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return { data: Buffer.concat(chunks, total) };
+}
