@@ -46,9 +46,19 @@ export async function run(plugin: Plugin, io: Io): Promise<Outcome> {
     const result = await handler(ctx);
 
     if (cmd.command !== "ADD") return ok("");
-    if (result === undefined || result === null) throw new CniError(ErrorCode.Internal, "plugin returned no result for ADD");
-    const out = convertResult({ ...(result as object), cniVersion: CURRENT_VERSION }, cniVersion);
-    return ok(JSON.stringify(out));
+    try {
+      if (result === undefined || result === null) throw new CniError(ErrorCode.Internal, "plugin returned no result for ADD");
+      return ok(JSON.stringify(convertResult({ ...(result as object), cniVersion: CURRENT_VERSION }, cniVersion)));
+    } catch (e) {
+      // The ADD did its work but cannot answer in the config's version (say, no IP for a
+      // 0.2.0 result): the runtime sees a failed ADD and sends no DEL, so undo it here.
+      // Copy descriptors, not values: reading ctx.args here would parse CNI_ARGS.
+      const delCtx = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(ctx), command: { value: "DEL", enumerable: true } });
+      await Promise.resolve()
+        .then(() => plugin.del(delCtx as never))
+        .catch((undoErr: unknown) => io.stderr(`undo of ADD after a result error failed: ${String(undoErr)}\n`));
+      throw e;
+    }
   } catch (e) {
     return fail(e, cniVersion, io);
   }

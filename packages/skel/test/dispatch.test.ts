@@ -124,3 +124,21 @@ describe("dispatch", () => {
     expect(JSON.parse(out.stdout).cniVersion).toBe("0.4.0");
   });
 });
+
+describe("ADD whose result cannot be given in the config's version", () => {
+  it("answers the conversion error and undoes the ADD through the plugin's DEL", async () => {
+    const calls: string[] = [];
+    const l2only: Plugin = {
+      config: netConfSchema,
+      add: (ctx) => {
+        calls.push(`ADD ${ctx.containerId}`);
+        return { cniVersion: "1.1.0", interfaces: [{ name: "eth0", mac: "aa:bb:cc:dd:ee:01", sandbox: ctx.netns }] };
+      },
+      del: (ctx) => void calls.push(`${ctx.command} ${ctx.containerId}`),
+    };
+    const out = await dispatch(l2only, { env: { ...base, CNI_COMMAND: "ADD", CNI_ARGS: "not-a-pair" }, stdin: conf("0.2.0") });
+    expect(out.exitCode).toBe(1);
+    expect(JSON.parse(out.stdout)).toMatchObject({ code: 1, cniVersion: "0.2.0" });
+    expect(calls).toEqual(["ADD c1", "DEL c1"]);
+  });
+});
