@@ -156,10 +156,12 @@ describe("crash injection", () => {
         } finally {
           await swallow(w.rt.removeNetwork(w.name));
         }
-        // DEINIT after all that leaves no firewall rule. The bridge device itself may stay:
-        // the known bridge bug below (a kill between creating it and recording it).
+        // DEINIT after all that leaves no firewall rule and no bridge: INIT records its
+        // claim before it creates the bridge, so no kill can turn ours into an adopted one.
         const nft = await exec(["ip", "netns", "exec", sb.host.name, "nft", "list", "ruleset"]);
         expect(nft.stdout.trim()).toBe("");
+        const bridge = await exec(["ip", "-n", sb.host.name, "link", "show", "dev", w.bridge]);
+        expect(bridge.exitCode, `bridge ${w.bridge} left after DEINIT`).not.toBe(0);
       });
     },
     TEST_TIMEOUT_MS,

@@ -61,7 +61,6 @@ assertSandboxed(args.parentNet, args.parentMnt);
  * reported, not failed on, so that anything new still fails.
  */
 const KNOWN: Array<[string, RegExp]> = [
-  ["bridge-l2-old-version-veth", /cannot convert result to 0\.[12]\.0: no IP address/],
   ["bridge-alias-too-long-veth", /alias too long/],
   // An fs error on stateDir escapes as an unhandled exception (code 999, stack on stderr).
   ["bridge-statedir-fs-error", /"code":999,"msg":"(ENAMETOOLONG|ENOTDIR|EISDIR|EACCES)/],

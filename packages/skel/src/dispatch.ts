@@ -55,7 +55,7 @@ export async function run(plugin: Plugin, io: Io): Promise<Outcome> {
       // Copy descriptors, not values: reading ctx.args here would parse CNI_ARGS.
       const delCtx = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(ctx), command: { value: "DEL", enumerable: true } });
       await Promise.resolve()
-        .then(() => plugin.del(delCtx as never))
+        .then(() => (plugin.undoAdd ?? plugin.del)(delCtx as never))
         .catch((undoErr: unknown) => io.stderr(`undo of ADD after a result error failed: ${String(undoErr)}\n`));
       throw e;
     }

@@ -34,6 +34,12 @@ export interface Plugin<S extends z.ZodMiniType = z.ZodMiniType> {
   config: S;
   add: Handler<z.infer<S>, Result>;
   del: Handler<z.infer<S>, void>;
+  /**
+   * Undoes an ADD that succeeded but whose result cannot be given in the config's version
+   * (no IP for a 0.2.0 result). Missing: `del`. Set it when DEL would do more than undo
+   * (loopback's DEL takes down an lo that may have been up before the ADD).
+   */
+  undoAdd?: Handler<z.infer<S>, void>;
   /** Missing: CHECK succeeds (nothing to verify). */
   check?: Handler<z.infer<S>, void>;
   /** Missing: STATUS succeeds (always available). */

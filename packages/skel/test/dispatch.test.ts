@@ -142,3 +142,18 @@ describe("ADD whose result cannot be given in the config's version", () => {
     expect(calls).toEqual(["ADD c1", "DEL c1"]);
   });
 });
+
+describe("undoAdd", () => {
+  it("replaces DEL as the undo of an ADD whose result cannot be given", async () => {
+    const calls: string[] = [];
+    const p: Plugin = {
+      config: netConfSchema,
+      add: () => ({ cniVersion: "1.1.0" }),
+      del: () => void calls.push("DEL"),
+      undoAdd: () => void calls.push("UNDO"),
+    };
+    const out = await dispatch(p, { env: { ...base, CNI_COMMAND: "ADD" }, stdin: conf("0.1.0") });
+    expect(JSON.parse(out.stdout).code).toBe(1);
+    expect(calls).toEqual(["UNDO"]);
+  });
+});

@@ -8,6 +8,8 @@ export const loopbackPlugin: Plugin<typeof loopbackConfigSchema> = {
   add,
   del,
   check,
+  // ADD only brings lo up, which is no half-made state; DEL would take down an lo that was up before.
+  undoAdd: nothing,
   status: nothing,
   gc: nothing,
   init: nothing,
