@@ -66,13 +66,29 @@ export function loadConf(c: BridgeConfigInput, cniArgs: string, env: Record<stri
     ipamType: typeof c.ipam?.type === "string" ? c.ipam.type : "",
     ipam: c.ipam as Record<string, unknown> | undefined,
     mac: requestedMac(c, cniArgs),
-    stateDir: c.stateDir || env.TSCNI_STATE_DIR || DEFAULT_STATE_DIR,
+    stateDir: c.stateDir ? checkStateDir(c.stateDir, "stateDir", ErrorCode.InvalidConfig)
+      : env.TSCNI_STATE_DIR ? checkStateDir(env.TSCNI_STATE_DIR, "TSCNI_STATE_DIR", ErrorCode.InvalidEnv)
+      : DEFAULT_STATE_DIR,
     dns: c.dns,
   };
   if (conf.vlan !== 0 && Buffer.byteLength(`${bridge}.${vlan}`) > 15) {
     throw new CniError(ErrorCode.InvalidConfig, `bridge name ${bridge} is too long for its VLAN interface ${bridge}.${vlan}`);
   }
   return conf;
+}
+
+/** Room left under the state dir for "networks/NAME.json" and the lock files, within PATH_MAX. */
+const MAX_STATE_DIR_BYTES = 3072;
+const MAX_COMPONENT_BYTES = 255; // NAME_MAX
+
+/** The state dir must be absolute (a relative one would follow the plugin's cwd) and fit the fs limits. */
+function checkStateDir(dir: string, key: string, code: number): string {
+  if (!dir.startsWith("/")) throw new CniError(code, `${key} must be an absolute path`, dir);
+  if (dir.includes("\0")) throw new CniError(code, `${key} contains a NUL byte`);
+  if (Buffer.byteLength(dir) > MAX_STATE_DIR_BYTES || dir.split("/").some((c) => Buffer.byteLength(c) > MAX_COMPONENT_BYTES)) {
+    throw new CniError(code, `${key} is too long (at most ${MAX_STATE_DIR_BYTES} bytes, ${MAX_COMPONENT_BYTES} per component)`);
+  }
+  return dir;
 }
 
 /** Rules the Go plugin checks at ADD. */

@@ -2,7 +2,7 @@ import type { Result } from "@tscni/types";
 import { CniError, ErrorCode } from "@tscni/types";
 import { ifSysctl, isV6, listAddrs, setSysctls, type Netns } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
-import { ipJsonBatch, type StartedBatch } from "./ip-json-batch.js";
+import { BatchError, ipJsonBatch, type StartedBatch } from "./ip-json-batch.js";
 
 /** Sysctls Go sets on the container interface before addressing it. */
 export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolean): Record<string, string> {
@@ -95,10 +95,25 @@ export function containerPlan(conf: BridgeConf, ifname: string, result: Result):
  * `batch` is that exec, started before the plan was known (see startBatch).
  */
 export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan, batch: StartedBatch): Promise<void> {
-  await batch.send(plan.cmds);
+  await routeErrorsAsConfig(plan.cmds, batch.send(plan.cmds));
   if (plan.routesAfterDad) {
     await settle(ns, ifname, 5000);
-    await ipJsonBatch(ns, plan.routesAfterDad);
+    await routeErrorsAsConfig(plan.routesAfterDad, ipJsonBatch(ns, plan.routesAfterDad));
+  }
+}
+
+/**
+ * A route the kernel refuses (e.g. a gateway that is not on-link) came from the IPAM
+ * result or config, not from a fault of ours: code 7, with ip's own words.
+ */
+async function routeErrorsAsConfig(cmds: string[][], run: Promise<unknown>): Promise<void> {
+  try {
+    await run;
+  } catch (e) {
+    const cmd = e instanceof BatchError && e.index >= 0 ? cmds[e.index] : undefined;
+    if (cmd?.[0] !== "route") throw e;
+    const why = (e as BatchError).stderr.trim();
+    throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ip ${cmd.join(" ")}: ${why}`, why || undefined);
   }
 }
 

@@ -65,7 +65,9 @@ export async function createHostVeth(conf: BridgeConf, req: VethRequest): Promis
         if (req.hostName === undefined) continue;
         throw new CniError(ErrorCode.Internal, `a link named ${host} already exists`);
       }
-      if (e.index > 1) await deleteLink(CURRENT_NETNS, host).catch(() => {});
+      // Index -1: ip gave up without naming a command (an argument it refuses at parse
+      // time), so the veth may exist. A random name is ours whenever it exists.
+      if (e.index > 1 || (e.index < 0 && req.hostName === undefined)) await deleteLink(CURRENT_NETNS, host).catch(() => {});
       throw e;
     }
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
+import { CniError, ErrorCode } from "@tscni/types";
 import { withLock, writeFileAtomic } from "@tscni/skel";
 import type { MasqBackendName } from "@tscni/net";
 
@@ -22,28 +23,44 @@ export interface BridgeRecord {
 }
 
 // File names come from network and bridge names, which skel and checkIfName already restrict
-// to characters without "/"; encodeURIComponent is a second guard.
-const file = (dir: string, kind: "networks" | "bridges", name: string) => join(dir, kind, encodeURIComponent(name) + ".json");
+// to characters without "/"; encodeURIComponent is a second guard. A name too long for one
+// path component (NAME_MAX) is stored under its hash ("~" never occurs in a valid name).
+const file = (dir: string, kind: "networks" | "bridges", name: string) => {
+  const enc = encodeURIComponent(name);
+  const base = enc.length <= 200 ? enc : "~" + process.getBuiltinModule("node:crypto").createHash("sha256").update(name).digest("hex");
+  return join(dir, kind, base + ".json");
+};
+
+/** An fs failure on our state: the spec's I/O error, naming the file (no stack trace). */
+function ioError(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code ? new CniError(ErrorCode.IoFailure, `bridge state ${path}: ${code}`, (e as Error).message) : e;
+}
 
 function readJson<T>(path: string): T | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
+    throw ioError(path, e);
   }
 }
 
 function write(dir: string, kind: "networks" | "bridges", name: string, v: unknown): void {
-  mkdirSync(join(dir, kind), { recursive: true });
-  writeFileAtomic(file(dir, kind, name), JSON.stringify(v) + "\n");
+  const path = file(dir, kind, name);
+  try {
+    mkdirSync(join(dir, kind), { recursive: true });
+    writeFileAtomic(path, JSON.stringify(v) + "\n");
+  } catch (e) {
+    throw ioError(path, e);
+  }
 }
 
 function remove(dir: string, kind: "networks" | "bridges", name: string): void {
   try {
     unlinkSync(file(dir, kind, name));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw ioError(file(dir, kind, name), e);
   }
 }
 

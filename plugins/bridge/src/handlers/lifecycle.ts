@@ -1,7 +1,8 @@
 import { CniError, ErrorCode, VALID_ATTACHMENTS_KEY } from "@tscni/types";
 import { CURRENT_NETNS, gcContainerMasq, getLink, listLinks, runBatch } from "@tscni/net";
 import { delegate } from "@tscni/ipam";
-import { parseAttachmentAlias } from "../alias.js";
+import { attachmentAlias, networkToken, parseAttachmentAlias } from "../alias.js";
+import type { BridgeConf } from "../config.js";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { withStateLock } from "../records.js";
 import { releaseNetwork } from "../release-network.js";
@@ -25,27 +26,45 @@ export async function init(ctx: BridgeContext): Promise<void> {
   await forward(ctx, "INIT", conf.ipamType);
 }
 
-/** DEINIT: IPAM first (it may need nothing of ours), then release this network's claims. */
+/** Run ours whatever `first` answered, then report first's error (ours wins if both fail). */
+async function thenRegardless(first: Promise<void>, ours: () => Promise<void>): Promise<void> {
+  const r = await first.then(() => undefined, (e: unknown) => ({ e }));
+  await ours();
+  if (r) throw r.e;
+}
+
+/**
+ * DEINIT: IPAM first (it may need nothing of ours), then release this network's claims,
+ * also when IPAM refused (e.g. a config it rejects): our state must not outlive DEINIT.
+ */
 export async function deinit(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
-  await forward(ctx, "DEINIT", conf.ipamType);
-  await withStateLock(conf.stateDir, () => releaseNetwork(conf.stateDir, conf.name));
+  await thenRegardless(forward(ctx, "DEINIT", conf.ipamType), () =>
+    withStateLock(conf.stateDir, () => releaseNetwork(conf.stateDir, conf.name)),
+  );
 }
 
 /**
  * GC: IPAM releases stale reservations; we delete host veths on the bridge whose alias
  * names an attachment of this network that is not valid, and leftover per-container
- * masquerade rules (Go's, or from before INIT) of such attachments.
+ * masquerade rules (Go's, or from before INIT) of such attachments. Ours runs even when
+ * IPAM's GC fails.
  */
 export async function gc(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
-  await forward(ctx, "GC", conf.ipamType);
+  await thenRegardless(forward(ctx, "GC", conf.ipamType), () => gcOurs(ctx, conf));
+}
+
+async function gcOurs(ctx: BridgeContext, conf: BridgeConf): Promise<void> {
   const valid = ctx.config[VALID_ATTACHMENTS_KEY] ?? [];
-  const isValid = (id: string, ifname: string) => valid.some((v) => v.containerID === id && v.ifname === ifname);
+  // Same aliases ADD would give (long IDs hashed the same way).
+  const validAliases = new Set(valid.map((v) => attachmentAlias(conf.name, v.containerID, v.ifname)));
+  const net = networkToken(conf.name);
   const ports = await listLinks(CURRENT_NETNS, { master: conf.bridge });
   const doomed = ports.filter((p) => {
-    const a = parseAttachmentAlias((p as { ifalias?: string }).ifalias);
-    return a !== undefined && a.network === conf.name && !isValid(a.containerId, a.ifname);
+    const alias = (p as { ifalias?: string }).ifalias;
+    const a = parseAttachmentAlias(alias);
+    return a !== undefined && a.network === net && !validAliases.has(alias!);
   });
   await runBatch(CURRENT_NETNS, "ip", doomed.map((p) => ["link", "del", "dev", p.ifname]));
   if (conf.ipMasq) await gcContainerMasq(CURRENT_NETNS, conf.name, valid);
