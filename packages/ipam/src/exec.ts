@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { CniError } from "@tscni/types";
-import { bunSpawn, spawnWithBun } from "./bun-spawn.js";
+import { spawnCollect } from "@tscni/net/spawn";
 
 export interface ExecOptions {
   /** Full environment of the child (the caller decides what is inherited). */
@@ -47,56 +47,15 @@ export async function runPlugin(path: string, opts: ExecOptions): Promise<ExecOu
 
 async function spawnOnce(path: string, opts: ExecOptions): Promise<ExecOutput> {
   const argv = opts.wrapper && opts.wrapper.length > 0 ? [...opts.wrapper, path] : [path];
-  if (!bunSpawn) return spawnWithNode(path, argv, opts);
-  const { timedOut, ...out } = await spawnWithBun(bunSpawn, argv, opts);
+  // @tscni/net's spawn: Bun.spawn under Bun (native), node:child_process under Node.
+  const { timedOut, signal, ...out } = await spawnCollect(argv, { env: opts.env, input: opts.stdin, timeoutMs: opts.timeoutMs });
   if (out.stderr && opts.onStderr) opts.onStderr(out.stderr);
   if (timedOut) throw timeoutError(path, opts, out.stderr);
-  return out;
+  return { ...out, signal: signal as NodeJS.Signals | null };
 }
 
 const timeoutError = (path: string, opts: ExecOptions, stderr: string) =>
   new CniError(11, `plugin ${basename(path)} timed out after ${opts.timeoutMs} ms and was killed`, stderr.trim() || undefined);
-
-let nodeSpawn: typeof import("node:child_process").spawn | undefined;
-
-function spawnWithNode(path: string, argv: string[], opts: ExecOptions): Promise<ExecOutput> {
-  // Loaded on first use, so a Bun build never evaluates node:child_process.
-  nodeSpawn ??= process.getBuiltinModule("node:child_process").spawn;
-  const spawn = nodeSpawn;
-  return new Promise((resolve, reject) => {
-    const [cmd, ...args] = argv;
-    const child = spawn(cmd!, args, { env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer =
-      opts.timeoutMs && opts.timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill("SIGKILL");
-          }, opts.timeoutMs)
-        : undefined;
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    // The plugin may exit without reading stdin (EPIPE): that is its answer, not our error.
-    child.stdin.on("error", () => {});
-    child.on("error", (e) => {
-      if (timer) clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (exitCode, signal) => {
-      if (timer) clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString("utf8");
-      if (stderr && opts.onStderr) opts.onStderr(stderr);
-      if (timedOut) {
-        reject(timeoutError(path, opts, stderr));
-        return;
-      }
-      resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr, exitCode, signal });
-    });
-    child.stdin.end(opts.stdin);
-  });
-}
 
 /**
  * Turn a plugin's output into its JSON answer or a CniError carrying the
