@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -109,6 +110,24 @@ describe("bridge ADD results", () => {
       expect(await hasLink(sb, sb.container, "eth0")).toBe(false);
     } finally {
       sleeper.kill("SIGKILL");
+    }
+  });
+
+  it("DEL with the netns path gone removes the host end even while the netns lives on", async () => {
+    const ns = await sb.addNetns("held");
+    expect((await call(sb, "ADD", conf(sb), { netns: ns.path })).exitCode).toBe(0);
+    // A process keeps the namespace (and the container end of the veth) alive after its path goes.
+    const holder = spawn("ip", ["netns", "exec", ns.name, "sleep", "60"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await sb.run(sb.host, ["ip", "netns", "delete", ns.name], { check: false });
+      expect(await ports(sb)).toHaveLength(1);
+      const r = await call(sb, "DEL", conf(sb), { netns: ns.path });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(await ports(sb)).toEqual([]);
+      expect(ipamFiles(sb)).toEqual([]);
+    } finally {
+      holder.kill("SIGKILL");
     }
   });
 

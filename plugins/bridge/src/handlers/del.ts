@@ -1,19 +1,33 @@
-import { CURRENT_NETNS, deleteContainerMasq, ExecError, NetnsError, openNetns, runIn } from "@tscni/net";
+import { CURRENT_NETNS, deleteContainerMasq, deleteLink, ExecError, listLinks, NetnsError, openNetns, runIn } from "@tscni/net";
+import { attachmentAlias } from "../alias.js";
+import type { BridgeConf } from "../config.js";
 import { delegateDel } from "@tscni/ipam";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
 import { teardownSpoofCheck } from "../spoofcheck.js";
 import { mark } from "../trace.js";
 
-/** Delete the container end (the host end goes with it); gone netns or link = done. */
-async function deleteContainerLink(netns: string, ifname: string): Promise<void> {
+/**
+ * Delete the container end (the host end goes with it); a gone link is done. When the
+ * netns is gone, the host end goes only once the kernel has torn the netns down (later,
+ * or never while something still holds it open): delete it ourselves, found by its alias.
+ */
+async function deleteContainerLink(conf: BridgeConf, netns: string, containerId: string, ifname: string): Promise<void> {
   try {
     const ns = await openNetns(netns);
     await runIn(ns, ["ip", "link", "del", "dev", ifname]);
   } catch (e) {
-    if (e instanceof NetnsError && e.reason === "missing") return;
+    if (e instanceof NetnsError && e.reason === "missing") return deleteHostEnd(conf, containerId, ifname);
     if (e instanceof ExecError && (e.failure === "not-found" || /Cannot find device/.test(e.stderr))) return;
     throw e;
+  }
+}
+
+async function deleteHostEnd(conf: BridgeConf, containerId: string, ifname: string): Promise<void> {
+  const alias = attachmentAlias(conf.name, containerId, ifname);
+  const ports = await listLinks(CURRENT_NETNS, { master: conf.bridge }).catch(() => []);
+  for (const p of ports) {
+    if ((p as { ifalias?: string }).ifalias === alias) await deleteLink(CURRENT_NETNS, p.ifname);
   }
 }
 
@@ -28,7 +42,7 @@ export async function del(ctx: BridgeContext): Promise<void> {
   const layer3 = conf.ipamType !== "";
   // Both execs start now (the netns check is two sync syscalls): the veth deletion waits
   // on the kernel (~10-40 ms here), which the IPAM exec overlaps.
-  const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(ctx.netns, ctx.ifname);
+  const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(conf, ctx.netns, ctx.containerId, ctx.ifname);
   const ipamDel = layer3 ? delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve();
   const [a, b] = await Promise.allSettled([linkDel, ipamDel]);
   mark("del done");
