@@ -20,4 +20,7 @@ export function validateIfName(name: string): void {
     throw new CniError(ErrorCode.InvalidEnv, "interface name is too long", `interface name should be at most ${MAX_IFNAME} bytes`);
   if (name === "." || name === "..") throw new CniError(ErrorCode.InvalidEnv, "interface name is . or ..");
   if (/[/:\s]/u.test(name)) throw new CniError(ErrorCode.InvalidEnv, "interface name contains / or : or whitespace characters");
+  // The kernel reads "%" as a name template ("eth%d" becomes eth0) and control characters
+  // cannot be typed back: neither can name the interface the runtime asked for.
+  if (/[%\x00-\x1f\x7f]/u.test(name)) throw new CniError(ErrorCode.InvalidEnv, "interface name contains % or a control character");
 }

@@ -72,5 +72,5 @@ describe("readCmdEnv", () => {
 
 describe("validateIfName", () => {
   it.each(["eth0", "a", "x".repeat(15), "net1.100", "vé"])("accepts %s", (n) => expect(code(() => validateIfName(n))).toBeUndefined());
-  it.each(["", ".", "..", "x".repeat(16), "a/b", "a:b", "a b", "a\tb", "é".repeat(8)])("rejects %j", (n) => expect(code(() => validateIfName(n))).toBe(4));
+  it.each(["", ".", "..", "x".repeat(16), "a/b", "a:b", "a b", "a\tb", "é".repeat(8), "net%d", "..%2f..", "a\u0000b", "a\u007fb"])("rejects %j", (n) => expect(code(() => validateIfName(n))).toBe(4));
 });
