@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CniError, parseCniArgs } from "../src/index.js";
+import { code } from "./catch.js";
 
-function code(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CniError ? e.code : -1;
-  }
-  return undefined;
-}
 
 // Acceptance follows Go's types.LoadArgs: split on ";", each part split on "=" must give exactly two pieces.
 describe("parseCniArgs", () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ALL_VERSIONS, CniError, compareVersions, convertResult, toCurrentResult } from "../src/index.js";
 import { richResult110 } from "./vectors.js";
+import { caught } from "./catch.js";
 
 /** A full-featured sample of each version, built by converting the rich 1.1.0 result down. */
 const samples = Object.fromEntries(ALL_VERSIONS.map((v) => [v, convertResult(richResult110, v)])) as Record<string, Record<string, unknown>>;
 
-function caught(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CniError) return e;
-    throw e;
-  }
-  throw new Error("expected a CniError");
-}
 
 describe("every pair of versions", () => {
   for (const from of ALL_VERSIONS) {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { CniError, netConfListSchema, netConfSchema, parseWith } from "../src/index.js";
+import { caught as err } from "./catch.js";
 
-function err(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CniError) return e;
-    throw e;
-  }
-  throw new Error("expected a CniError");
-}
 
 // A plugin-style extension, as bridge/host-local build theirs.
 const rangeSchema = z.object({ subnet: z.string(), gateway: z.optional(z.string()) });

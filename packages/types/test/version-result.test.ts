@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CniError, decodeVersionResult } from "../src/index.js";
+import { code } from "./catch.js";
 
-function code(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CniError ? e.code : -1;
-  }
-  return undefined;
-}
 
 describe("decodeVersionResult (Go's PluginDecoder rules)", () => {
   it("returns a well-formed VERSION answer as is", () => {
