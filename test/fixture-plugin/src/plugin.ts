@@ -57,6 +57,12 @@ export function addResult(ctx: Ctx): Result {
   return result;
 }
 
+/** Verbs with nothing of their own: record the call, fail when the config says so. */
+async function plain(ctx: Ctx): Promise<void> {
+  echo(ctx);
+  await maybeFail(ctx);
+}
+
 export const fixturePlugin: Plugin<typeof fixtureConfigSchema> = {
   about: "tscni fixture plugin (SDK tests)",
   config: fixtureConfigSchema,
@@ -65,10 +71,7 @@ export const fixturePlugin: Plugin<typeof fixtureConfigSchema> = {
     await maybeFail(ctx);
     return addResult(ctx);
   },
-  async del(ctx) {
-    echo(ctx);
-    await maybeFail(ctx);
-  },
+  del: plain,
   async check(ctx) {
     echo(ctx);
     await maybeFail(ctx);
@@ -76,20 +79,11 @@ export const fixturePlugin: Plugin<typeof fixtureConfigSchema> = {
     if (!ctx.prevResult.interfaces?.some((i) => i.name === ctx.ifname))
       throw new CniError(ErrorCode.Internal, `fixture: interface ${ctx.ifname} not in prevResult`);
   },
-  async status(ctx) {
-    echo(ctx);
-    await maybeFail(ctx);
-  },
+  status: plain,
   async gc(ctx) {
     echo(ctx, { validAttachments: ctx.config["cni.dev/valid-attachments"] ?? null });
     await maybeFail(ctx);
   },
-  async init(ctx) {
-    echo(ctx);
-    await maybeFail(ctx);
-  },
-  async deinit(ctx) {
-    echo(ctx);
-    await maybeFail(ctx);
-  },
+  init: plain,
+  deinit: plain,
 };
