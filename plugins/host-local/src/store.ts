@@ -1,10 +1,11 @@
 import {
-  closeSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
+  closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
   rmSync, unlinkSync,
 } from "node:fs";
 import { join } from "node:path";
 import { writeExclusive } from "./exclusive-file.js";
 import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig } from "./last-stamp.js";
+import { fsyncDir } from "@tscni/skel";
 
 /**
  * The Go host-local on-disk format, one directory per network:
@@ -111,11 +112,7 @@ export class DiskStore {
   reserve(name: string, owner: string): boolean {
     const tmp = writeExclusive(this.dir, TMP_PREFIX, owner, { mode: FILE_MODE, sync: true });
     try {
-      linkSync(tmp, join(this.dir, name));
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-      throw e;
+      return this.reserveFrom(tmp, name);
     } finally {
       unlinkSync(tmp);
     }
@@ -137,12 +134,7 @@ export class DiskStore {
    * besides its reservation content's (see README "Concurrency and crash safety").
    */
   sync(): void {
-    const fd = openSync(this.dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncDir(this.dir);
   }
 
   /**
