@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { bundleForNode, type NodeBundle } from "./node-bundle.js";
 import { BUN_FLAGS, type Target } from "./options.js";
+import { identityTrailer } from "./identity.js";
 import { compileStandalone } from "./standalone.js";
 import { buildKey, isUpToDate, recordKey } from "./stamp.js";
 import { writeIfChanged } from "./write-if-changed.js";
@@ -42,14 +43,15 @@ export async function buildExecutable(entryArg: string, opts: BuildOptions): Pro
   const outfile = resolve(opts.outfile);
   mkdirSync(dirname(outfile), { recursive: true });
   const bundle = opts.bundle ?? (await bundleForNode(entry));
+  const trailer = identityTrailer(entry);
   let upToDate: boolean;
   if (opts.target === "node") {
-    upToDate = !writeIfChanged(outfile, bundle.code) && !opts.force;
+    upToDate = !writeIfChanged(outfile, bundle.code + trailer) && !opts.force;
   } else {
-    const key = buildKey(bundle.code, getBunVersion(), BUN_FLAGS.join(" "));
+    const key = buildKey(bundle.code + trailer, getBunVersion(), BUN_FLAGS.join(" "));
     upToDate = !opts.force && isUpToDate(outfile, key);
     if (!upToDate) {
-      await compileStandalone(entry, outfile);
+      await compileStandalone(entry, outfile, [], trailer);
       recordKey(outfile, key);
     }
   }

@@ -1,10 +1,11 @@
 // Builds a tiny plugin-shaped entry with the real toolchain and runs the outputs.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { buildExecutable } from "../src/index.js";
+import { readIdentity } from "@tscni/skel/identity";
 import { bunPath } from "../src/bun-path.js";
 import { discoverPlugins } from "../src/discover.js";
 import { REPO_ROOT } from "../src/build-all.js";
@@ -80,6 +81,24 @@ describe("buildExecutable", () => {
     expect(third.upToDate).toBe(false);
     const check = await exec([out], { env: { CNI_COMMAND: "CHECK" }, stdin: "[]" });
     expect(JSON.parse(check.stdout).input).toBe("[]");
+  });
+
+  it("both targets end with the identity of the nearest package.json, and still run", async () => {
+    const pkgDir = join(dir, "pkg");
+    mkdirSync(join(pkgDir, "src"), { recursive: true });
+    writeFileSync(join(pkgDir, "package.json"), JSON.stringify({ name: "@probe/plugin", version: "2.0.1" }));
+    const pkgEntry = join(pkgDir, "src", "main.ts");
+    writeFileSync(pkgEntry, readFileSync(entry, "utf8"));
+    for (const target of ["node", "standalone"] as const) {
+      const out = join(pkgDir, `out-${target}`);
+      await buildExecutable(pkgEntry, { target, outfile: out });
+      expect(readIdentity(out)).toBe("@probe/plugin@2.0.1");
+      const run = await exec([out], { env: env("VERSION") });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).cmd).toBe("VERSION");
+    }
+    // No package.json with a version above the entry (the fixture's case): no trailer.
+    expect(readIdentity(join(dir, "bin", "p"))).toBeUndefined();
   });
 
   it("a broken entry fails the build with the bundler's message", async () => {

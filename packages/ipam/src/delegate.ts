@@ -1,5 +1,7 @@
 import { CniError } from "@tscni/types";
-import { execPlugin } from "./exec.js";
+import { embeddedFor, type EmbeddedPlugins } from "./embedded-for.js";
+import { runEmbedded } from "./embedded.js";
+import { execPlugin, interpretOutput } from "./exec.js";
 import { findPlugin, splitCniPath } from "./find.js";
 
 export type DelegateCommand = "ADD" | "DEL" | "CHECK" | "STATUS" | "GC" | "INIT" | "DEINIT";
@@ -10,6 +12,8 @@ export interface DelegateOptions {
   /** Default 60 s: a hung IPAM plugin must not hang the caller forever. */
   timeoutMs?: number;
   onStderr?: (text: string) => void;
+  /** Plugins bundled with the caller, run in-process when CNI_PATH holds that same build. */
+  embedded?: EmbeddedPlugins;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -37,13 +41,15 @@ export async function delegate(
 ): Promise<Record<string, unknown> | undefined> {
   const base = opts.env ?? process.env;
   const path = findPlugin(type, splitCniPath(base.CNI_PATH));
-  const execOpts = {
-    env: { ...base, CNI_COMMAND: command },
-    stdin,
-    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
-  };
-  return execPlugin(path, execOpts);
+  const env = { ...base, CNI_COMMAND: command };
+  const inProcess = embeddedFor(type, path, opts.embedded);
+  if (inProcess) {
+    const out = await runEmbedded(inProcess, env, stdin);
+    if (out.stderr && opts.onStderr) opts.onStderr(out.stderr);
+    return interpretOutput(path, out);
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return execPlugin(path, { env, stdin, timeoutMs, ...(opts.onStderr ? { onStderr: opts.onStderr } : {}) });
 }
 
 /** ADD through the delegate; a missing result is an error (IPAM must return IPs). */

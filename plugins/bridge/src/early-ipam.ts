@@ -1,6 +1,9 @@
 import { statSync } from "node:fs";
 import { readFdSync, type FdRead } from "@tscni/skel/read-fd";
 import { spawnCollect, type SpawnOutcome } from "@tscni/net/spawn";
+import { embeddedFor } from "@tscni/ipam/embedded-for";
+import { startEarlyLinkDel } from "./early-link-del.js";
+import { EMBEDDED_IPAM } from "./embedded-ipam.js";
 import { mark } from "./trace.js";
 
 /*
@@ -31,7 +34,7 @@ export interface EarlyStart {
 
 let started: EarlyStart | undefined;
 
-/** What startEarly() did, for main (undefined: not an ADD, or not run as the executable). */
+/** What startEarly() did, for main (undefined: not an ADD or DEL, or not run as the executable). */
 export const earlyStart = (): EarlyStart | undefined => started;
 
 /** First regular file named `type` in CNI_PATH (libcni's FindInPath); undefined: let the normal path report. */
@@ -48,11 +51,18 @@ function findInPath(type: string, cniPath: string | undefined): string | undefin
   return undefined;
 }
 
-/** For ADD: read stdin and start the IPAM ADD exec when the config names an IPAM plugin. */
+/**
+ * For ADD and DEL: read stdin; ADD starts the IPAM ADD exec when the config names an
+ * IPAM plugin that is not run in-process, DEL the container end's deletion.
+ */
 export function startEarly(env: NodeJS.ProcessEnv): void {
-  if (env.CNI_COMMAND !== "ADD") return;
+  if (env.CNI_COMMAND !== "ADD" && env.CNI_COMMAND !== "DEL") return;
   const read = readFdSync(0);
   started = { read, stdin: "data" in read ? read.data : undefined };
+  if (env.CNI_COMMAND === "DEL") {
+    if (started.stdin) startEarlyLinkDel(env, started.stdin);
+    return;
+  }
   if (!started.stdin || !env.CNI_CONTAINERID || !env.CNI_IFNAME || !env.CNI_NETNS) return;
   let type: unknown;
   try {
@@ -64,7 +74,7 @@ export function startEarly(env: NodeJS.ProcessEnv): void {
   }
   if (typeof type !== "string") return;
   const path = findInPath(type, env.CNI_PATH);
-  if (!path) return;
+  if (!path || embeddedFor(type, path, EMBEDDED_IPAM)) return; // not found, or add() runs it in-process
   const outcome = spawnCollect([path], { env: { ...env, CNI_COMMAND: "ADD" }, input: started.stdin, timeoutMs: TIMEOUT_MS });
   outcome.catch(() => {}); // claimed or released later; a spawn failure must not go unhandled
   started.ipam = { type, path, outcome, claimed: false };

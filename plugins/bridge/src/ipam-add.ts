@@ -1,5 +1,6 @@
 import { CniError, ErrorCode } from "@tscni/types";
 import { delegateAdd, delegateDel, interpretOutput, type ExecOutput } from "@tscni/ipam";
+import { ipamOpts } from "./context.js";
 import { claimEarlyIpam, earlyStart } from "./early-ipam.js";
 
 /**
@@ -7,7 +8,7 @@ import { claimEarlyIpam, earlyStart } from "./early-ipam.js";
  * early-ipam.ts), else a fresh delegateAdd. Same errors as @tscni/ipam's delegate.
  */
 export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string | undefined>): Promise<Record<string, unknown>> {
-  const fresh = () => delegateAdd(type, stdin, { env: env as NodeJS.ProcessEnv });
+  const fresh = () => delegateAdd(type, stdin, ipamOpts(env));
   const early = claimEarlyIpam(type, stdin, env);
   if (!early) return fresh();
   return early.outcome.then(
@@ -38,5 +39,5 @@ export async function releaseUnclaimedIpam(callFailed: boolean, warn: (s: string
   if (!callFailed) return warn("bridge: the IPAM exec started early was not used\n");
   const out = await e.ipam.outcome.catch(() => undefined);
   if (out?.exitCode !== 0) return; // it reserved nothing
-  await delegateDel(e.ipam.type, e.stdin!, { env: process.env }).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
+  await delegateDel(e.ipam.type, e.stdin!, ipamOpts(process.env)).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
 }

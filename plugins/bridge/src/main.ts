@@ -1,5 +1,5 @@
 import { mark } from "./trace.js";
-import "./early-start.js"; // must stay first after trace: starts ADD's IPAM exec before the rest loads
+import "./early-start.js"; // must stay first after trace: starts ADD's IPAM exec or DEL's link deletion before the rest loads
 import { pluginMain, stdinOrError } from "@tscni/skel";
 import { bridgePlugin } from "./plugin.js";
 import { reportExecStatsAtExit } from "./exec-stats.js";

@@ -29,12 +29,14 @@ const reservations = () => {
 };
 
 // The executable starts ADD's IPAM exec before its modules load (early-ipam.ts); a call that
-// fails before add() takes that exec must still leave no reservation behind.
+// fails before add() takes that exec must still leave no reservation behind. (Our own
+// host-local runs in-process, see embedded-ipam.test.ts, so these use a wrapper script.)
 describe("IPAM ADD started early", () => {
   it("is the one add() uses: one reservation, started before the modules loaded", async () => {
+    const ipam = loggingIpam();
     const r = await runExecutable(OUR_BIN, {
-      env: { CNI_COMMAND: "ADD", CNI_PATH, CNI_CONTAINERID: "ctr1", CNI_IFNAME: "eth0", CNI_NETNS: sb.container.path, TSCNI_TRACE: "1" },
-      stdin: conf(sb),
+      env: { CNI_COMMAND: "ADD", CNI_PATH: ipam.path, CNI_CONTAINERID: "ctr1", CNI_IFNAME: "eth0", CNI_NETNS: sb.container.path, TSCNI_TRACE: "1" },
+      stdin: ipam.cfg,
       netns: sb.host.name,
     });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -44,7 +46,8 @@ describe("IPAM ADD started early", () => {
     const early = lines.findIndex((l) => l.includes("early IPAM exec started"));
     expect(early).toBeGreaterThanOrEqual(0);
     expect(early).toBeLessThan(lines.findIndex((l) => l.includes("imports done")));
-    expect((await call(sb, "DEL", conf(sb))).exitCode).toBe(0);
+    expect((await call(sb, "DEL", ipam.cfg, { path: ipam.path })).exitCode).toBe(0);
+    expect(ipam.calls()).toEqual(["ADD", "DEL"]);
     expect(reservations()).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { CURRENT_NETNS, deleteContainerMasq, deleteLink, ExecError, listLinks, NetnsError, openNetns, runIn } from "@tscni/net";
 import { attachmentAlias } from "../alias.js";
+import { claimEarlyLinkDel } from "../early-link-del.js";
 import type { BridgeConf } from "../config.js";
 import { delegateDel } from "@tscni/ipam";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
@@ -13,6 +14,9 @@ import { mark } from "../trace.js";
  * or never while something still holds it open): delete it ourselves, found by its alias.
  */
 async function deleteContainerLink(conf: BridgeConf, netns: string, containerId: string, ifname: string): Promise<void> {
+  const early = await claimEarlyLinkDel(netns, ifname)?.catch(() => undefined);
+  // Done, or nothing to delete; any other outcome (netns gone meanwhile, ip failing) takes the normal path.
+  if (early && (early.exitCode === 0 || /Cannot find device/.test(early.stderr))) return;
   try {
     const ns = await openNetns(netns);
     await runIn(ns, ["ip", "link", "del", "dev", ifname]);

@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { call, CNI_PATH, conf, hasLink, OUR_BIN, ports } from "./helpers.js";
+
+let sb: Sandbox;
+beforeEach(async () => (sb = await createSandbox({ prefix: "tbk-" })));
+afterEach(async () => sb?.cleanup());
+
+const del = (stdin: object | string, extraEnv: Record<string, string> = {}) =>
+  runExecutable(OUR_BIN, {
+    env: { CNI_COMMAND: "DEL", CNI_PATH, CNI_CONTAINERID: "ctr1", CNI_IFNAME: "eth0", CNI_NETNS: sb.container.path, TSCNI_TRACE: "1", ...extraEnv },
+    stdin,
+    netns: sb.host.name,
+  });
+
+// DEL starts the container end's deletion from the executable's first module (early-link-del.ts).
+describe("DEL's link deletion started early", () => {
+  it("starts before the modules load and is the one del() uses", async () => {
+    expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
+    expect(await ports(sb)).toHaveLength(1);
+    const r = await del(conf(sb));
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const lines = r.stderr.split("\n");
+    const early = lines.findIndex((l) => l.includes("early link deletion started"));
+    expect(early).toBeGreaterThanOrEqual(0);
+    expect(early).toBeLessThan(lines.findIndex((l) => l.includes("imports done")));
+    expect(await hasLink(sb, sb.container, "eth0")).toBe(false);
+    expect(await ports(sb)).toEqual([]);
+  });
+
+  it("stdin that is not a network config: decode error, nothing deleted", async () => {
+    expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
+    for (const bad of ["{not json", JSON.stringify({ cniVersion: "1.1.0" }), "[]"]) {
+      const r = await del(bad);
+      expect(r.exitCode).toBe(1);
+      expect([6, 7]).toContain((r.json as any).code);
+      expect(r.stderr).not.toContain("early link deletion started");
+      expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
+    }
+    expect((await del(conf(sb))).exitCode).toBe(0);
+  });
+
+  it("interface already gone, or an ifname the kernel would refuse: DEL still answers as before", async () => {
+    expect((await del(conf(sb))).exitCode).toBe(0); // nothing was ever added
+    const odd = await del(conf(sb), { CNI_IFNAME: "bad/name" });
+    expect(odd.stderr).not.toContain("early link deletion started");
+    expect(odd.exitCode).toBe(1);
+    expect((odd.json as any).code).toBe(4);
+  });
+});
