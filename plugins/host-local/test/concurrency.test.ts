@@ -1,29 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildHostLocal, call, makeNetns, netConf, reservations, rmrf, start, tempDir, tempFiles } from "./helpers.js";
+import { createSandbox, type Sandbox } from "@tscni/testing";
+import { OUR_HOST_LOCAL as bin, PREFIX, call, netConf, reservations, tempFiles } from "./helpers.js";
 
+let sb: Sandbox;
 let work: string;
-let bin: string;
-let ns: ReturnType<typeof makeNetns>;
-beforeAll(() => {
-  work = tempDir();
-  bin = buildHostLocal(work);
-  ns = makeNetns();
+beforeAll(async () => {
+  sb = await createSandbox({ prefix: PREFIX });
+  work = sb.tmpDir;
 });
-afterAll(() => {
-  ns?.remove();
-  rmrf(work);
-});
+afterAll(async () => sb?.cleanup());
 
-const run = (command: string, id: string, conf: object) => call(bin, { command, containerId: id, ifname: "eth0", netns: ns.path }, conf);
+const run = (command: string, id: string, conf: object, killAfterMs?: number) =>
+  call(sb, bin, { command, containerId: id, ifname: "eth0", netns: sb.container.path }, conf, killAfterMs);
 
 describe("concurrency without a global lock", () => {
   it("32 concurrent ADDs with distinct IDs get 32 distinct addresses, each file owned by its caller", async () => {
     const dd = join(work, "c32");
     const conf = netConf(dd, { ranges: [[{ subnet: "10.40.0.0/26" }], [{ subnet: "fd40::/120" }]] });
     const runs = await Promise.all(Array.from({ length: 32 }, (_, i) => run("ADD", `k${i}`, conf)));
-    runs.forEach((r) => expect(r.code, r.stdout + r.stderr).toBe(0));
+    runs.forEach((r) => expect(r.exitCode, r.stdout + r.stderr).toBe(0));
     for (const fam of [0, 1]) {
       const addrs = runs.map((r) => r.json.ips[fam].address);
       expect(new Set(addrs).size).toBe(32);
@@ -35,7 +32,7 @@ describe("concurrency without a global lock", () => {
     });
     // And 32 concurrent DELs release all of them.
     const dels = await Promise.all(runs.map((_, i) => run("DEL", `k${i}`, conf)));
-    dels.forEach((r) => expect(r.code).toBe(0));
+    dels.forEach((r) => expect(r.exitCode).toBe(0));
     expect(reservations(join(dd, "thnet"))).toEqual({});
   });
 
@@ -43,9 +40,9 @@ describe("concurrency without a global lock", () => {
     const dd = join(work, "tight");
     const conf = netConf(dd, { subnet: "10.41.0.0/28" }); // .2-.14: 13 addresses
     const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => run("ADD", `t${i}`, conf)));
-    const ok = runs.filter((r) => r.code === 0);
+    const ok = runs.filter((r) => r.exitCode === 0);
     expect(ok).toHaveLength(13);
-    runs.filter((r) => r.code !== 0).forEach((r) => expect(r.json.msg).toMatch(/no IP addresses available/));
+    runs.filter((r) => r.exitCode !== 0).forEach((r) => expect(r.json.msg).toMatch(/no IP addresses available/));
     expect(Object.keys(reservations(join(dd, "thnet")))).toHaveLength(13);
   });
 
@@ -66,14 +63,9 @@ describe("concurrency without a global lock", () => {
       await Promise.all(Array.from({ length: 8 }, (_, j) => {
         const id = `x${round}-${j}`;
         ids.push(id);
-        const p = start(bin, { command: "ADD", containerId: id, ifname: "eth0", netns: ns.path }, conf);
         const delay = Math.round((span * 1.2 * (round * 8 + j)) / (rounds * 8));
-        return new Promise<void>((res) => {
-          p.on("close", (_code, sig) => {
-            if (sig === "SIGKILL") killed++;
-            res();
-          });
-          setTimeout(() => p.kill("SIGKILL"), delay);
+        return run("ADD", id, conf, delay).then((r) => {
+          if (r.signal === "SIGKILL") killed++;
         });
       }));
     }
@@ -82,9 +74,9 @@ describe("concurrency without a global lock", () => {
     expect(Object.keys(reservations(dir)).length).toBeGreaterThan(0);
     // No lock is left: a normal ADD goes through right away.
     const fresh = await run("ADD", "after", conf);
-    expect(fresh.code, fresh.stdout).toBe(0);
+    expect(fresh.exitCode, fresh.stdout).toBe(0);
     // Every survivor of a kill is released by DEL of its owner.
-    for (const id of ids) expect((await run("DEL", id, conf)).code).toBe(0);
+    for (const id of ids) expect((await run("DEL", id, conf)).exitCode).toBe(0);
     const owners = Object.values(reservations(dir));
     expect(owners).toEqual(["after\r\neth0", "after\r\neth0"]);
     // Only ownerless temp files may remain (killed between create and write); GC removes them.
@@ -92,8 +84,8 @@ describe("concurrency without a global lock", () => {
       const c = readFileSync(join(dir, n), "utf8");
       expect(c === "" || /^10\.42\.|^fd42::/.test(c)).toBe(true);
     }
-    const g = await call(bin, { command: "GC" }, { ...conf, cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "after", ifname: "eth0" }] });
-    expect(g.code).toBe(0);
+    const g = await call(sb, bin, { command: "GC" }, { ...conf, cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "after", ifname: "eth0" }] });
+    expect(g.exitCode).toBe(0);
     expect(tempFiles(dir)).toEqual([]);
     expect(Object.values(reservations(dir))).toEqual(["after\r\neth0", "after\r\neth0"]);
   });

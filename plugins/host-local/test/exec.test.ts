@@ -1,37 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildHostLocal, call, makeNetns, netConf, reservations, rmrf, tempDir, tempFiles, type CallOpts } from "./helpers.js";
+import { createSandbox, type Sandbox } from "@tscni/testing";
+import { OUR_HOST_LOCAL as bin, PREFIX, call, netConf, reservations, tempFiles, type CallOpts } from "./helpers.js";
 
+let sb: Sandbox;
 let work: string;
-let bin: string;
-let ns: ReturnType<typeof makeNetns>;
 let n = 0;
 
-beforeAll(() => {
-  work = tempDir();
-  bin = buildHostLocal(work);
-  ns = makeNetns();
+beforeAll(async () => {
+  sb = await createSandbox({ prefix: PREFIX });
+  work = sb.tmpDir;
 });
-afterAll(() => {
-  ns?.remove();
-  rmrf(work);
-});
+afterAll(async () => sb?.cleanup());
 
 /** A fresh dataDir per test. */
 function fresh(): string {
   return join(work, `d${n++}`);
 }
-const add = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(bin, { command: "ADD", containerId: id, ifname: "eth0", netns: ns.path, ...extra }, conf);
-const del = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(bin, { command: "DEL", containerId: id, ifname: "eth0", netns: ns.path, ...extra }, conf);
-const verb = (command: string, conf: object) => call(bin, { command }, conf);
+const add = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(sb, bin, { command: "ADD", containerId: id, ifname: "eth0", netns: sb.container.path, ...extra }, conf);
+const del = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(sb, bin, { command: "DEL", containerId: id, ifname: "eth0", netns: sb.container.path, ...extra }, conf);
+const verb = (command: string, conf: object) => call(sb, bin, { command }, conf);
 
 describe("ADD result per cniVersion", () => {
   it.each(["0.3.1", "0.4.0", "1.0.0", "1.1.0"])("%s", async (v) => {
     const dd = fresh();
     const conf = netConf(dd, { ranges: [[{ subnet: "10.10.0.0/24" }], [{ subnet: "fd10::/64" }]], routes: [{ dst: "0.0.0.0/0" }, { dst: "::/0", gw: "fd10::1" }] }, {}, v);
     const r = await add(conf);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.json.cniVersion).toBe(v);
     expect(r.json.ips.map((i: any) => [i.address, i.gateway])).toEqual([["10.10.0.2/24", "10.10.0.1"], ["fd10::2/64", "fd10::1"]]);
     if (v.startsWith("0.")) expect(r.json.ips.map((i: any) => i.version)).toEqual(["4", "6"]);
@@ -54,7 +50,7 @@ describe("requested addresses", () => {
     // Taken, gateway, outside every range: refused, nothing reserved for "d".
     for (const ip of ["10.11.0.42", "10.11.0.1", "10.99.0.1"]) {
       r = await add(netConf(dd, ipam, { runtimeConfig: { ips: [ip] } }), "d");
-      expect(r.code).toBe(1);
+      expect(r.exitCode).toBe(1);
       expect(r.json.msg).toMatch(ip);
     }
     expect(Object.values(reservations(join(dd, "thnet")))).not.toContain("d\r\neth0");
@@ -74,7 +70,7 @@ describe("legacy keys, routes, resolvConf", () => {
     expect(r.json.dns).toEqual({ nameservers: ["10.0.0.53", "fd00::53"], domain: "example.org", search: ["a.example", "b.example"], options: ["ndots:2", "rotate"] });
     expect((await add(conf, "c2")).json.ips[0].address).toBe("10.12.5.11/16");
     const full = await add(conf, "c3");
-    expect(full.code).toBe(1);
+    expect(full.exitCode).toBe(1);
     expect(full.json.code).toBe(11);
     expect(full.json.msg).toBe("no IP addresses available in range set: 10.12.5.10-10.12.5.11");
   });
@@ -94,15 +90,15 @@ describe("DEL and CHECK", () => {
     await add(conf, "a");
     await add(conf, "a", { ifname: "net1" });
     await add(conf, "b");
-    expect((await del(conf, "a")).code).toBe(0);
-    expect((await del(conf, "a")).code).toBe(0);
+    expect((await del(conf, "a")).exitCode).toBe(0);
+    expect((await del(conf, "a")).exitCode).toBe(0);
     expect(Object.values(reservations(join(dd, "thnet"))).sort()).toEqual(["a\r\nnet1", "a\r\nnet1", "b\r\neth0", "b\r\neth0"]);
   });
 
   it("DEL on a network that never had a store succeeds and creates nothing", async () => {
     const dd = fresh();
     const r = await del(netConf(dd, { subnet: "10.15.0.0/24" }), "zz");
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(existsSync(dd)).toBe(false);
   });
 
@@ -110,8 +106,8 @@ describe("DEL and CHECK", () => {
     const dd = fresh();
     const conf = netConf(dd, { subnet: "10.16.0.0/24" });
     const added = await add(conf, "a");
-    const chk = (id: string, c: object) => call(bin, { command: "CHECK", containerId: id, ifname: "eth0", netns: ns.path }, c);
-    expect((await chk("a", { ...conf, prevResult: added.json })).code).toBe(0);
+    const chk = (id: string, c: object) => call(sb, bin, { command: "CHECK", containerId: id, ifname: "eth0", netns: sb.container.path }, c);
+    expect((await chk("a", { ...conf, prevResult: added.json })).exitCode).toBe(0);
     const other = await chk("b", conf);
     expect(other.json.code).toBe(3);
     const wrong = { ...added.json, ips: [{ address: "10.16.0.99/24", gateway: "10.16.0.1" }] };
@@ -130,39 +126,39 @@ describe("GC, STATUS, INIT, DEINIT", () => {
     writeFileSync(join(dir, "10.17.0.200"), ""); // what a Go ADD killed between create and write leaves
     writeFileSync(join(dir, ".tscni-deadbeef"), "c\r\neth0"); // a temp file from a killed ADD
     const r = await verb("GC", { ...conf, "cni.dev/valid-attachments": [{ containerID: "b", ifname: "eth0" }] });
-    expect(r.code, r.stdout).toBe(0);
+    expect(r.exitCode, r.stdout).toBe(0);
     expect(reservations(dir)).toEqual({ "10.17.0.3": "b\r\neth0", "fd17::3": "b\r\neth0" });
     expect(tempFiles(dir)).toEqual([]);
     // Empty list: everything goes.
-    expect((await verb("GC", { ...conf, "cni.dev/valid-attachments": [] })).code).toBe(0);
+    expect((await verb("GC", { ...conf, "cni.dev/valid-attachments": [] })).exitCode).toBe(0);
     expect(reservations(dir)).toEqual({});
   });
 
   it("STATUS is 50 once any range set is exhausted, and fine again after a DEL", async () => {
     const dd = fresh();
     const conf = netConf(dd, { ranges: [[{ subnet: "10.18.0.0/30" }], [{ subnet: "fd18::/120" }]] }, {}, "1.1.0");
-    expect((await verb("STATUS", conf)).code).toBe(0);
+    expect((await verb("STATUS", conf)).exitCode).toBe(0);
     await add(conf, "a");
     const s = await verb("STATUS", conf);
-    expect(s.code).toBe(1);
+    expect(s.exitCode).toBe(1);
     expect(s.json.code).toBe(50);
     expect(s.json.msg).toMatch("10.18.0.1-10.18.0.2");
     await del(conf, "a");
-    expect((await verb("STATUS", conf)).code).toBe(0);
+    expect((await verb("STATUS", conf)).exitCode).toBe(0);
   });
 
   it("INIT prepares the store, DEINIT removes it with leftovers; both idempotent", async () => {
     const dd = fresh();
     const conf = netConf(dd, { subnet: "10.19.0.0/24" }, {}, "1.1.0");
     const dir = join(dd, "thnet");
-    expect((await verb("INIT", conf)).code).toBe(0);
+    expect((await verb("INIT", conf)).exitCode).toBe(0);
     expect(existsSync(dir)).toBe(true);
-    expect((await verb("INIT", conf)).code).toBe(0);
+    expect((await verb("INIT", conf)).exitCode).toBe(0);
     await add(conf, "a");
-    expect((await verb("DEINIT", conf)).code).toBe(0);
+    expect((await verb("DEINIT", conf)).exitCode).toBe(0);
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(dd)).toBe(true); // dataDir itself is shared by networks
-    expect((await verb("DEINIT", conf)).code).toBe(0);
+    expect((await verb("DEINIT", conf)).exitCode).toBe(0);
   });
 
   it("INIT with a bad config fails with code 7 and creates nothing", async () => {
@@ -191,7 +187,7 @@ describe("bad input", () => {
   it.each(cases)("%s: spec error code, nothing written", async (_, mk, code) => {
     const dd = fresh();
     const r = await add(mk(dd) as object);
-    expect(r.code).toBe(1);
+    expect(r.exitCode).toBe(1);
     expect(r.json.code).toBe(code);
     expect(typeof r.json.msg).toBe("string");
     expect(existsSync(dd)).toBe(false);

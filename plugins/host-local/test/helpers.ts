@@ -1,42 +1,21 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { distPath, runExecutable, type PluginRun, type Sandbox } from "@tscni/testing";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
+/** Netns and tmp-dir name prefix of host-local's tests (createSandbox({ prefix: PREFIX })). */
+export const PREFIX = "th-";
+/** Our standalone executable, built into dist/bin by vitest's global setup. */
+export const OUR_HOST_LOCAL = distPath("host-local");
 export const GO_HOST_LOCAL = "/usr/lib/cni/host-local";
 
-/** Builds the standalone executable once per test file (or uses TSCNI_HOST_LOCAL_BIN). */
-export function buildHostLocal(outDir: string): string {
-  const given = process.env.TSCNI_HOST_LOCAL_BIN;
-  if (given) return given;
-  const out = join(outDir, "host-local");
-  const r = spawnSync(join(ROOT, "node_modules/.bin/bun"), ["build", "--compile", join(ROOT, "plugins/host-local/src/main.ts"), "--outfile", out], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`bun build failed: ${r.stderr}`);
-  return out;
-}
-
+/** A fresh dir for the in-process tests, which need no netns (exec tests use their sandbox's tmpDir). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "th-hl-"));
+  return mkdtempSync(join(tmpdir(), `${PREFIX}hl-`));
 }
 
-/** A throwaway netns named th-<random>, only used as a CNI_NETNS path. */
-export function makeNetns(): { name: string; path: string; remove: () => void } {
-  const name = `th-${randomBytes(4).toString("hex")}`;
-  const r = spawnSync("ip", ["netns", "add", name], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`ip netns add ${name}: ${r.stderr}`);
-  return { name, path: `/var/run/netns/${name}`, remove: () => void spawnSync("ip", ["netns", "del", name]) };
-}
-
-export interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  json: any;
+export function rmrf(p: string): void {
+  rmSync(p, { recursive: true, force: true });
 }
 
 export interface CallOpts {
@@ -48,8 +27,12 @@ export interface CallOpts {
   path?: string;
 }
 
+/** A plugin run; `json` is the parsed stdout, left untyped for the tests' field access. */
+export type Run = PluginRun & { json?: any };
+
+/** The CNI_* environment of one call (runExecutable adds PATH). */
 export function cniEnv(o: CallOpts): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", CNI_COMMAND: o.command, CNI_PATH: o.path ?? "/usr/lib/cni" };
+  const env: Record<string, string> = { CNI_COMMAND: o.command, CNI_PATH: o.path ?? "/usr/lib/cni" };
   if (o.containerId !== undefined) env.CNI_CONTAINERID = o.containerId;
   if (o.ifname !== undefined) env.CNI_IFNAME = o.ifname;
   if (o.netns !== undefined) env.CNI_NETNS = o.netns;
@@ -57,31 +40,12 @@ export function cniEnv(o: CallOpts): Record<string, string> {
   return env;
 }
 
-export function start(bin: string, o: CallOpts, conf: object | string): ChildProcess {
-  const p = spawn(bin, [], { env: cniEnv(o), stdio: ["pipe", "pipe", "pipe"] });
-  p.stdin!.end(typeof conf === "string" ? conf : JSON.stringify(conf));
-  return p;
-}
-
-/** Runs the plugin like a runtime: explicit env, config on stdin, argument arrays only. */
-export function call(bin: string, o: CallOpts, conf: object | string): Promise<Run> {
-  return new Promise((res, rej) => {
-    const p = start(bin, o, conf);
-    let stdout = "";
-    let stderr = "";
-    p.stdout!.on("data", (d) => (stdout += d));
-    p.stderr!.on("data", (d) => (stderr += d));
-    p.on("error", rej);
-    p.on("close", (code, signal) => {
-      let json: unknown;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      res({ code, signal, stdout, stderr, json });
-    });
-  });
+/**
+ * Runs a host-local executable like a runtime (explicit env, config on stdin), always inside the
+ * sandbox's host netns. `timeoutMs` SIGKILLs it after that long (the run then has signal "SIGKILL").
+ */
+export function call(sb: Sandbox, bin: string, o: CallOpts, conf: object | string, timeoutMs?: number): Promise<Run> {
+  return runExecutable(bin, { env: cniEnv(o), stdin: conf, netns: sb.host.name, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
 }
 
 /** Reservation files (named by IP) with their content. */
@@ -105,10 +69,6 @@ export function tempFiles(dir: string): string[] {
   const idx = join(dir, ".tscni-index");
   const inner = existsSync(idx) ? readdirSync(idx).filter((n) => n.startsWith("t-") || n.startsWith(".w-")).map((n) => `.tscni-index/${n}`) : [];
   return [...top, ...inner];
-}
-
-export function rmrf(p: string): void {
-  rmSync(p, { recursive: true, force: true });
 }
 
 export function netConf(dataDir: string, ipam: object, extra: object = {}, cniVersion = "1.0.0", name = "thnet"): Record<string, any> {

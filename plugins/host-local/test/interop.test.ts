@@ -1,27 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GO_HOST_LOCAL, buildHostLocal, call, makeNetns, netConf, reservations, rmrf, tempDir } from "./helpers.js";
+import { createSandbox, type Sandbox } from "@tscni/testing";
+import { GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, PREFIX, call, netConf, reservations } from "./helpers.js";
 
 // Debian's containernetworking-plugins 1.1.1 host-local: speaks CNI up to 1.0.0, writes
 // "<id>\r\n<ifname>" into a 0644 file per IP, last_reserved_ip.<N>, and flocks <dir>/lock.
 const haveGo = existsSync(GO_HOST_LOCAL);
 
+let sb: Sandbox;
 let work: string;
-let ours: string;
-let ns: ReturnType<typeof makeNetns>;
-beforeAll(() => {
-  work = tempDir();
-  ours = buildHostLocal(work);
-  ns = makeNetns();
+beforeAll(async () => {
+  sb = await createSandbox({ prefix: PREFIX });
+  work = sb.tmpDir;
 });
-afterAll(() => {
-  ns?.remove();
-  rmrf(work);
-});
+afterAll(async () => sb?.cleanup());
 
 const run = (bin: string, command: string, id: string, conf: object, ifname = "eth0") =>
-  call(bin, { command, containerId: id, ifname, netns: ns.path }, conf);
+  call(sb, bin, { command, containerId: id, ifname, netns: sb.container.path }, conf);
 
 describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () => {
   it("alternating ADDs continue one round-robin sequence; each side's DEL releases the other's reservations", async () => {
@@ -32,7 +28,7 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
     for (let i = 0; i < 6; i++) {
       const bin = i % 2 === 0 ? GO_HOST_LOCAL : ours;
       const r = await run(bin, "ADD", `c${i}`, conf);
-      expect(r.code, `${bin}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.exitCode, `${bin}: ${r.stdout}${r.stderr}`).toBe(0);
       got.push(...r.json.ips.map((x: any) => x.address));
     }
     expect(got.filter((a) => a.startsWith("10."))).toEqual(["2", "3", "4", "5", "6", "7"].map((h) => `10.30.0.${h}/24`));
@@ -43,12 +39,12 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
     expect(reservations(dir)["10.30.0.3"]).toBe("c1\r\neth0");
 
     // CHECK across implementations.
-    expect((await run(GO_HOST_LOCAL, "CHECK", "c1", conf)).code).toBe(0);
-    expect((await run(ours, "CHECK", "c0", conf)).code).toBe(0);
+    expect((await run(GO_HOST_LOCAL, "CHECK", "c1", conf)).exitCode).toBe(0);
+    expect((await run(ours, "CHECK", "c0", conf)).exitCode).toBe(0);
 
     // Ours releases Go's reservation and Go releases ours.
-    expect((await run(ours, "DEL", "c0", conf)).code).toBe(0);
-    expect((await run(GO_HOST_LOCAL, "DEL", "c1", conf)).code).toBe(0);
+    expect((await run(ours, "DEL", "c0", conf)).exitCode).toBe(0);
+    expect((await run(GO_HOST_LOCAL, "DEL", "c1", conf)).exitCode).toBe(0);
     const left = Object.values(reservations(dir));
     expect(left).not.toContain("c0\r\neth0");
     expect(left).not.toContain("c1\r\neth0");
@@ -62,11 +58,11 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
   it("Go refuses a duplicate of our attachment and we refuse a duplicate of Go's", async () => {
     const dd = join(work, "dup");
     const conf = netConf(dd, { subnet: "10.31.0.0/24" });
-    expect((await run(ours, "ADD", "x", conf)).code).toBe(0);
+    expect((await run(ours, "ADD", "x", conf)).exitCode).toBe(0);
     const g = await run(GO_HOST_LOCAL, "ADD", "x", conf);
-    expect(g.code).toBe(1);
+    expect(g.exitCode).toBe(1);
     expect(g.stdout).toMatch(/duplicate allocation/);
-    expect((await run(GO_HOST_LOCAL, "ADD", "y", conf)).code).toBe(0);
+    expect((await run(GO_HOST_LOCAL, "ADD", "y", conf)).exitCode).toBe(0);
     const t = await run(ours, "ADD", "y", conf);
     expect(t.json.msg).toMatch(/duplicate allocation/);
   });
@@ -74,17 +70,17 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
   it("requested IPs taken by the other side are refused", async () => {
     const dd = join(work, "req");
     const conf = (ip: string) => netConf(dd, { subnet: "10.32.0.0/24" }, { runtimeConfig: { ips: [ip] } });
-    expect((await run(GO_HOST_LOCAL, "ADD", "g", conf("10.32.0.50"))).code).toBe(0);
+    expect((await run(GO_HOST_LOCAL, "ADD", "g", conf("10.32.0.50"))).exitCode).toBe(0);
     expect((await run(ours, "ADD", "t", conf("10.32.0.50"))).json.msg).toMatch(/10.32.0.50 is not available/);
-    expect((await run(ours, "ADD", "t", conf("10.32.0.51"))).code).toBe(0);
-    expect((await run(GO_HOST_LOCAL, "ADD", "g2", conf("10.32.0.51"))).code).toBe(1);
+    expect((await run(ours, "ADD", "t", conf("10.32.0.51"))).exitCode).toBe(0);
+    expect((await run(GO_HOST_LOCAL, "ADD", "g2", conf("10.32.0.51"))).exitCode).toBe(1);
   });
 
   it("16 Go and 16 of our ADDs at once on one network get 32 distinct addresses", async () => {
     const dd = join(work, "mixed");
     const conf = netConf(dd, { subnet: "10.33.0.0/24" });
     const runs = await Promise.all(Array.from({ length: 32 }, (_, i) => run(i % 2 ? ours : GO_HOST_LOCAL, "ADD", `m${i}`, conf)));
-    runs.forEach((r) => expect(r.code, r.stdout + r.stderr).toBe(0));
+    runs.forEach((r) => expect(r.exitCode, r.stdout + r.stderr).toBe(0));
     const addrs = runs.map((r) => r.json.ips[0].address);
     expect(new Set(addrs).size).toBe(32);
     const files = reservations(join(dd, "thnet"));
