@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
-import { runIn, type Netns } from "./netns.js";
+import { NetnsError, runIn, type Netns } from "./netns.js";
+import { EnterError, threadNetns } from "./thread-netns.js";
 import { ExecError } from "./exec.js";
 import { checkIfName } from "./names.js";
 
@@ -35,25 +36,27 @@ function checkValue(key: string, v: string): string {
 }
 
 /**
- * Write sysctls in ns. Our own netns: plain file writes, no exec. Another netns: one
- * `nsenter --net=PATH sysctl` exec for all keys (/proc/sys/net shows the opener's netns).
+ * Write sysctls in ns. Our own netns: plain file writes, no exec. Another netns: under
+ * Bun, the same writes with this thread switched into it (thread-netns.ts); under Node,
+ * one `nsenter --net=PATH sysctl` exec for all keys (/proc/sys/net shows the opener's netns).
  * `values` may be a promise (e.g. keys of a link still being created): the exec starts at
  * once and reads the keys from stdin (`sysctl -p -`) when it resolves, so its startup
  * overlaps the wait; a rejection rejects this call (the exec then gets no keys).
  */
 export async function setSysctls(ns: Netns, values: Values | Promise<Values>, o: SysctlOptions = {}): Promise<void> {
   const entries = (v: Values) => Object.entries(v).map(([k, x]) => [keyPath(k), checkValue(k, String(x))] as const);
-  if (!ns.path) {
-    for (const [k, v] of entries(await values)) {
-      try {
-        writeFileSync(`/proc/sys/${k}`, v); // a /proc/sys write is instant: no thread-pool hop
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (o.ignoreMissing && code === "ENOENT") continue;
-        throw new CniError(ErrorCode.IoFailure, `sysctl ${k}=${v}: ${(e as Error).message}`);
-      }
+  if (!ns.path) return writeKeys(entries(await values), o);
+  // Standalone build: this thread enters the netns and writes the files, no exec.
+  const inNetns = await threadNetns();
+  if (inNetns) {
+    const list = entries(await values);
+    if (list.length === 0) return;
+    try {
+      return inNetns(ns.path, () => writeKeys(list, o));
+    } catch (e) {
+      if (e instanceof EnterError) throw new NetnsError(ns.path, e.code === "ENOENT" ? "missing" : "not-netns", e.message);
+      throw e;
     }
-    return;
   }
   const e = o.ignoreMissing ? ["-e"] : [];
   if (values instanceof Promise) {
@@ -64,6 +67,18 @@ export async function setSysctls(ns: Netns, values: Values | Promise<Values>, o:
   const list = entries(values);
   if (list.length === 0) return;
   await runIn({ path: ns.path }, ["sysctl", "-q", ...e, "-w", ...list.map(([k, v]) => `${k}=${v}`)]);
+}
+
+/** Plain /proc/sys writes in this thread's netns (instant: no thread-pool hop). */
+function writeKeys(list: ReadonlyArray<readonly [string, string]>, o: SysctlOptions): void {
+  for (const [k, v] of list) {
+    try {
+      writeFileSync(`/proc/sys/${k}`, v);
+    } catch (e) {
+      if (o.ignoreMissing && (e as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw new CniError(ErrorCode.IoFailure, `sysctl ${k}=${v}: ${(e as Error).message}`);
+    }
+  }
 }
 
 export async function getSysctl(ns: Netns, key: string): Promise<string> {

@@ -69,10 +69,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
     // it answers (a v6 address they did not predict costs one more exec below).
     const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
-    // The IPAM exec is the slowest step: start it first (or take the one the executable
-    // started before its modules loaded, see early-ipam.ts). What needs only the veth (port
-    // VLANs, spoof check, container sysctls) runs while IPAM works.
-    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env) : Promise.resolve(undefined);
+    // The children start first: the host side's `ip -batch` (what needs only the veth, port
+    // VLANs, spoof check, container sysctls, follows it), and the container's.
     const hostP = hostSide();
     const portP = settleAll([
       hostP.then(({ host }) =>
@@ -84,8 +82,10 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // The container's `ip -batch` exec starts now and gets its commands when IPAM has
     // answered: its startup is off the critical path.
     if (layer3) containerBatch = startBatch(ns);
-    // While the children run, this thread is idle: build and exercise the result schemas
-    // now (they are built on first use), not after IPAM answers, on the critical path.
+    // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
+    // or our host-local in-process, which is synchronous work on this thread, hence after
+    // the spawns. While they run, build and exercise the result schemas (built on first use).
+    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env) : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
     portP.then(() => mark("veth and container sysctls done"), () => {});
