@@ -13,3 +13,4 @@ export { setSysctls, getSysctl, ifSysctl, announceSysctls, type SysctlOptions } 
 export { ipBatch, IpBatch } from "./batch.js";
 export * from "./masq/index.js";
 export * from "./ip/index.js";
+export * from "./netlink/index.js";

@@ -1,7 +1,8 @@
 import { closeSync, openSync } from "node:fs";
+import { libc } from "./libc.js";
 
 /*
- * setns(2) for the calling thread, through bun:ffi, so the standalone build can write a
+ * setns(2) for the calling thread, through bun:ffi (libc.ts), so the standalone build can write a
  * container's /proc/sys/net (which shows the opener's netns) without exec'ing nsenter and
  * sysctl. Node has no setns: there (and if libc cannot be opened) threadNetns()
  * answers undefined and the caller execs as before. The switch lasts for synchronous
@@ -11,31 +12,6 @@ import { closeSync, openSync } from "node:fs";
 
 const CLONE_NEWNET = 0x40000000;
 type Setns = (fd: number, nstype: number) => number;
-
-/** The part of bun:ffi used here (no Bun types in this repo). */
-interface BunFfi {
-  dlopen(lib: string, symbols: Record<string, { args: unknown[]; returns: unknown }>): { symbols: Record<string, (...a: number[]) => unknown> };
-  FFIType: Record<"i32", unknown>;
-}
-/** A variable specifier: bundlers leave it to the runtime, and Node never reaches it. */
-const BUN_FFI = "bun:ffi";
-
-let loaded: Promise<Setns | undefined> | undefined;
-
-function loadSetns(): Promise<Setns | undefined> {
-  loaded ??= (async () => {
-    if (!(globalThis as { Bun?: unknown }).Bun) return undefined;
-    try {
-      const { dlopen, FFIType } = (await import(BUN_FFI)) as BunFfi;
-      const lib = dlopen("libc.so.6", { setns: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 } });
-      const call = lib.symbols.setns!;
-      return (fd: number, nstype: number) => call(fd, nstype) as number;
-    } catch {
-      return undefined;
-    }
-  })();
-  return loaded;
-}
 
 /** Thrown when the netns file cannot be opened or entered (`code` as Node's errno codes). */
 export class EnterError extends Error {
@@ -49,8 +25,8 @@ export type InNetnsSync = <T>(path: string, fn: () => T) => T;
 
 /** The switcher, or undefined where setns is not available (Node): exec instead. */
 export async function threadNetns(): Promise<InNetnsSync | undefined> {
-  const setns = await loadSetns();
-  return setns && (<T>(path: string, fn: () => T) => enter(setns, path, fn));
+  const c = await libc();
+  return c && (<T>(path: string, fn: () => T) => enter(c.setns, path, fn));
 }
 
 function enter<T>(setns: Setns, path: string, fn: () => T): T {

@@ -1,6 +1,6 @@
 import type { Result } from "@tscni/types";
 import { CniError, ErrorCode } from "@tscni/types";
-import { ifSysctl, isV6, listAddrs, setSysctls, type Netns } from "@tscni/net";
+import { ifSysctl, isV6, listAddrs, NetlinkError, nlAddAddr, nlAddRoute, nlGetLink, nlSetUp, Rtnl, setSysctls, type Netns, type NlRoute } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { BatchError, ipJsonBatch, type StartedBatch } from "./ip-json-batch.js";
 
@@ -21,18 +21,6 @@ export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolea
   }
   s[ifSysctl(4, ifname, "arp_notify")] = "1";
   return s;
-}
-
-function routeCmd(r: NonNullable<Result["routes"]>[number], ifname: string, gw4?: string, gw6?: string): string[] {
-  const v6 = isV6(r.dst);
-  const via = r.gw ?? (v6 ? gw6 : gw4);
-  const a = ["route", "add", r.dst];
-  if (via) a.push("via", via);
-  a.push("dev", ifname);
-  if (r.priority !== undefined) a.push("metric", String(r.priority));
-  if (r.table !== undefined) a.push("table", String(r.table));
-  if (r.scope !== undefined) a.push("scope", String(r.scope));
-  return a;
 }
 
 /** Wait until no address of `ifname` is tentative (DAD running), as Go's SettleAddresses. */
@@ -58,47 +46,94 @@ export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: s
   await setSysctls(ns, after ? after.then(() => keys) : keys, { ignoreMissing: true });
 }
 
-/** The container end's `ip` commands: addresses, up, routes; routes wait for DAD when it runs. */
+/** One step of configuring the container end. */
+export type ContainerOp = { kind: "addr"; cidr: string; nodad: boolean } | { kind: "up" } | { kind: "route"; route: NlRoute };
+
+/** The container end's steps: addresses, up, routes; routes wait for DAD when it runs. */
 export interface ContainerPlan {
-  cmds: string[][];
+  ops: ContainerOp[];
   /** With enabledad and an IPv6 gateway: routes go in after DAD settled (Go's SettleAddresses). */
-  routesAfterDad?: string[][];
+  routesAfterDad?: ContainerOp[];
+}
+
+/** The `ip` command of a step (the exec path's batch line, and every error message's words). */
+export function ipArgs(op: ContainerOp, ifname: string): string[] {
+  if (op.kind === "addr") return ["addr", "add", op.cidr, "dev", ifname, ...(op.nodad ? ["nodad"] : [])];
+  if (op.kind === "up") return ["link", "set", "dev", ifname, "up"];
+  const r = op.route;
+  const a = ["route", "add", r.dst];
+  if (r.via) a.push("via", r.via);
+  a.push("dev", ifname);
+  if (r.metric !== undefined) a.push("metric", String(r.metric));
+  if (r.table !== undefined) a.push("table", String(r.table));
+  if (r.scope !== undefined) a.push("scope", String(r.scope));
+  return a;
 }
 
 /**
- * Go's ipam.ConfigureIface as `ip` commands. Addresses go on before the link comes up, so
+ * Go's ipam.ConfigureIface as steps. Addresses go on before the link comes up, so
  * arp_notify announces them at NETDEV_UP. Without enabledad, IPv6 addresses skip DAD
- * (nodad), so routes through the gateway go in at once, in the same batch.
+ * (nodad), so routes through the gateway go in at once, with the rest.
  */
-export function containerPlan(conf: BridgeConf, ifname: string, result: Result): ContainerPlan {
+export function containerPlan(conf: BridgeConf, result: Result): ContainerPlan {
   const ips = result.ips ?? [];
   let gw4: string | undefined;
   let gw6: string | undefined;
-  const cmds: string[][] = [];
+  const ops: ContainerOp[] = [];
   for (const ipc of ips) {
-    const a = ["addr", "add", ipc.address, "dev", ifname];
-    if (isV6(ipc.address) && !conf.enabledad) a.push("nodad");
-    cmds.push(a);
+    ops.push({ kind: "addr", cidr: ipc.address, nodad: isV6(ipc.address) && !conf.enabledad });
     if (ipc.gateway !== undefined) {
       if (isV6(ipc.gateway)) gw6 ??= ipc.gateway;
       else gw4 ??= ipc.gateway;
     }
   }
-  cmds.push(["link", "set", "dev", ifname, "up"]);
-  const routes = (result.routes ?? []).map((r) => routeCmd(r, ifname, gw4, gw6));
-  if (conf.enabledad && gw6 !== undefined && routes.length) return { cmds, routesAfterDad: routes };
-  return { cmds: [...cmds, ...routes] };
+  ops.push({ kind: "up" });
+  const routes = (result.routes ?? []).map((r): ContainerOp => ({
+    kind: "route",
+    route: { dst: r.dst, via: r.gw ?? (isV6(r.dst) ? gw6 : gw4), metric: r.priority, table: r.table, scope: r.scope },
+  }));
+  if (conf.enabledad && gw6 !== undefined && routes.length) return { ops, routesAfterDad: routes };
+  return { ops: [...ops, ...routes] };
 }
 
 /**
- * Run a plan in one `ip -batch` exec (two, with a DAD wait between, for routesAfterDad).
- * `batch` is that exec, started before the plan was known (see startBatch).
+ * Run a plan: with `batch` (an `ip -batch` exec started before the plan was known, see
+ * startBatch) through it, else (standalone build) as netlink requests from a socket
+ * opened in the container netns. Routes after DAD wait for it in between.
  */
-export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan, batch: StartedBatch): Promise<void> {
-  await routeErrorsAsConfig(plan.cmds, batch.send(plan.cmds));
+export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan, batch: StartedBatch | undefined): Promise<void> {
+  await runOps(ns, ifname, plan.ops, batch);
   if (plan.routesAfterDad) {
     await settle(ns, ifname, 5000);
-    await routeErrorsAsConfig(plan.routesAfterDad, ipJsonBatch(ns, plan.routesAfterDad));
+    await runOps(ns, ifname, plan.routesAfterDad, undefined);
+  }
+}
+
+async function runOps(ns: Netns, ifname: string, ops: ContainerOp[], batch: StartedBatch | undefined): Promise<void> {
+  const s = batch ? undefined : await Rtnl.open(ns.path);
+  if (!s) {
+    const cmds = ops.map((o) => ipArgs(o, ifname));
+    return routeErrorsAsConfig(cmds, batch ? batch.send(cmds) : ipJsonBatch(ns, cmds));
+  }
+  try {
+    const link = nlGetLink(s, ifname);
+    if (!link) throw new CniError(ErrorCode.Internal, `failed to find the container interface ${ifname}`);
+    for (const op of ops) {
+      const what = `ip ${ipArgs(op, ifname).join(" ")}`;
+      if (op.kind === "addr") nlAddAddr(s, link.index, op.cidr, op.nodad);
+      else if (op.kind === "up") nlSetUp(s, link.index, ifname);
+      else {
+        try {
+          nlAddRoute(s, link.index, op.route, what);
+        } catch (e) {
+          if (!(e instanceof NetlinkError)) throw e;
+          const why = e.message.slice(what.length + 2);
+          throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ${what}: ${why}`, why);
+        }
+      }
+    }
+  } finally {
+    s.close();
   }
 }
 
@@ -119,5 +154,5 @@ async function routeErrorsAsConfig(cmds: string[][], run: Promise<unknown>): Pro
 
 /** Layer 2 only: bring the container end up (nothing else to configure). */
 export async function upContainer(ns: Netns, ifname: string): Promise<void> {
-  await ipJsonBatch(ns, [["link", "set", "dev", ifname, "up"]]);
+  await runOps(ns, ifname, [{ kind: "up" }], undefined);
 }

@@ -1,36 +1,31 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { CURRENT_NETNS, deleteLink, getLink, netnsTarget, portVlanCmds, randomVethName, runBatch, type Link, type Netns } from "@tscni/net";
+import { CURRENT_NETNS, deleteLink, getLink, netnsTarget, portVlanCmds, randomVethName, Rtnl, runBatch, type Link } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
+import { createHostVethNl } from "./host-veth-nl.js";
+import { BridgeMissing, type HostSide, type VethRequest } from "./veth-request.js";
 import { BatchError, ipJsonBatch } from "./ip-json-batch.js";
 import { toRanges } from "./vlan-trunk.js";
 
-export interface HostSide {
-  host: Link;
-  bridge: Link;
-}
-
-/** The bridge named in the config does not exist (it was deleted behind our back). */
-export class BridgeMissing extends Error {}
-
-export interface VethRequest {
-  /** Name of the container end, in `peer`. */
-  ifname: string;
-  peer: Netns;
-  /** Container end's MAC (we pick one when none was requested, so we know it without asking). */
-  mac: string;
-  alias: string;
-  /** Both ends' MTU. */
-  mtu?: number | undefined;
-  /** Host end's name (random when not given). */
-  hostName?: string;
-}
+export { BridgeMissing, type HostSide } from "./veth-request.js";
 
 /**
- * One `ip -batch` exec in our (host) netns: veth pair with its peer already in the
- * container netns, host end on the bridge with its port flags and alias, up; then read
- * back the host end and the bridge. A failure after the veth exists deletes it again.
+ * The veth pair with its peer already in the container netns, host end on the bridge
+ * with its port flags and alias, up; the host end and the bridge read back. A failure
+ * after the veth exists deletes it again. Standalone build: netlink requests from this
+ * process (host-veth-nl.ts), except for the port flags (hairpin, isolation), which take
+ * the `ip` path; otherwise one `ip -batch` exec in our (host) netns.
  */
 export async function createHostVeth(conf: BridgeConf, req: VethRequest): Promise<HostSide> {
+  if (!conf.hairpinMode && !conf.portIsolation) {
+    const s = await Rtnl.open();
+    if (s) {
+      try {
+        return createHostVethNl(s, conf, req);
+      } finally {
+        s.close();
+      }
+    }
+  }
   for (let attempt = 0; attempt < 4; attempt++) {
     const host = req.hostName ?? randomVethName();
     const add = ["link", "add", "name", host];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
-import { CURRENT_NETNS, checkIfName, deleteLink, isV6, openNetns, setSysctls } from "@tscni/net";
+import { CURRENT_NETNS, checkIfName, deleteLink, isV6, netlinkInProcess, openNetns, setSysctls } from "@tscni/net";
 import { delegateDel } from "@tscni/ipam";
 import { ipamAdd } from "../ipam-add.js";
 import { attachmentAlias } from "../alias.js";
@@ -79,9 +79,9 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       // the sysctl exec starts now and gets its keys when the veth exists
       layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
     ]);
-    // The container's `ip -batch` exec starts now and gets its commands when IPAM has
-    // answered: its startup is off the critical path.
-    if (layer3) containerBatch = startBatch(ns);
+    // Without in-process netlink, the container's `ip -batch` exec starts now and gets its
+    // commands when IPAM has answered: its startup is off the critical path.
+    if (layer3 && !(await netlinkInProcess())) containerBatch = startBatch(ns);
     // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
     // or our host-local in-process, which is synchronous work on this thread, hence after
     // the spawns. While they run, build and exercise the result schemas (built on first use).
@@ -117,7 +117,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       if (ipam.dns) result.dns = ipam.dns;
       const gws = applyGateways(result, conf);
       if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
-      await configureContainer(ns, ifname, containerPlan(conf, ifname, result), containerBatch!);
+      await configureContainer(ns, ifname, containerPlan(conf, result), containerBatch);
       await coverShared(conf, rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
