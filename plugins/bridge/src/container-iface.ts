@@ -127,8 +127,7 @@ async function runOps(ns: Netns, ifname: string, ops: ContainerOp[], batch: Star
           nlAddRoute(s, link.index, op.route, what);
         } catch (e) {
           if (!(e instanceof NetlinkError)) throw e;
-          const why = e.message.slice(what.length + 2);
-          throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ${what}: ${why}`, why);
+          throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ${what}: ${e.why}`, e.why);
         }
       }
     }

@@ -6,8 +6,10 @@ import { mark } from "./trace.js";
  * DEL's slowest step is the kernel tearing down the veth (~15-20 ms here, in
  * unregister_netdevice), and it needs only CNI_NETNS and CNI_IFNAME. The executable
  * starts it from its first module, before the rest loads, and del() claims its outcome.
- * It runs only for a config that parses as a network config, so a DEL that skel turns
- * away for garbage on stdin removes nothing. Only light imports: this runs first.
+ * It runs only where skel's own checks would let DEL through (container ID and CNI_PATH
+ * set, a valid ifname, stdin that parses as a network config, CNI_NETNS not our own
+ * netns: deleting there would take a host interface), so a DEL that skel turns away
+ * removes nothing. Only light imports: this runs first.
  */
 
 export interface EarlyLinkDel {
@@ -43,9 +45,12 @@ function looksLikeNetConf(stdin: Buffer): boolean {
 export function startEarlyLinkDel(env: NodeJS.ProcessEnv, stdin: Buffer): void {
   const { CNI_NETNS: netns, CNI_IFNAME: ifname } = env;
   if (!netns?.startsWith("/") || !ifname || !IFNAME.test(ifname) || Buffer.byteLength(ifname) > 15) return;
-  if (!looksLikeNetConf(stdin)) return;
+  if (!env.CNI_CONTAINERID || !env.CNI_PATH || !looksLikeNetConf(stdin)) return;
   try {
-    statSync(netns); // gone: del() removes the host end by its alias instead
+    // Gone: del() removes the host end by its alias instead. Our own netns: never here.
+    const target = statSync(netns);
+    const own = statSync("/proc/self/ns/net");
+    if (target.ino === own.ino && target.dev === own.dev) return;
   } catch {
     return;
   }

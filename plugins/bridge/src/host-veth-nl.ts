@@ -1,10 +1,19 @@
 import { closeSync, openSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
-import { NetlinkError, nlCreateVeth, nlDeleteLink, nlGetLink, nlSetAlias, nlSetUp, randomVethName, type Rtnl } from "@tscni/net";
+import { NetlinkError, NetnsError, nlCreateVeth, nlDeleteLink, nlGetLink, nlSetAlias, nlSetUp, randomVethName, type Rtnl } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { BridgeMissing, type HostSide, type VethRequest } from "./veth-request.js";
 
 const IFF_UP = 1;
+
+/** The container netns, as an fd for IFLA_NET_NS_FD; gone since openNetns checked it: NetnsError. */
+function openPeer(path: string): number {
+  try {
+    return openSync(path, "r");
+  } catch (e) {
+    throw new NetnsError(path, "missing", (e as Error).message);
+  }
+}
 
 /**
  * createHostVeth's work as netlink requests on this process's own socket (standalone
@@ -17,7 +26,7 @@ export function createHostVethNl(s: Rtnl, conf: BridgeConf, req: VethRequest): H
     const bridge = nlGetLink(s, conf.bridge);
     if (!bridge) throw new BridgeMissing(conf.bridge);
     if (!(bridge.flags & IFF_UP)) nlSetUp(s, bridge.index, conf.bridge);
-    const peerFd = openSync(req.peer.path || "/proc/self/ns/net", "r");
+    const peerFd = openPeer(req.peer.path || "/proc/self/ns/net");
     try {
       nlCreateVeth(s, { name: host, peerName: req.ifname, peerNetnsFd: peerFd, peerMac: req.mac, mtu: req.mtu, master: bridge.index });
     } catch (e) {

@@ -40,6 +40,25 @@ describe("DEL's link deletion started early", () => {
     expect((await del(conf(sb))).exitCode).toBe(0);
   });
 
+  it("CNI_NETNS naming the plugin's own netns: refused (code 8), the host's link of that name kept", async () => {
+    await sb.run(sb.host, ["ip", "link", "add", "tbkown0", "type", "veth", "peer", "name", "tbkown1"]);
+    const r = await del(conf(sb), { CNI_NETNS: sb.host.path, CNI_IFNAME: "tbkown0" });
+    expect(r.exitCode).toBe(1);
+    expect((r.json as any).code).toBe(8);
+    expect(r.stderr).not.toContain("early link deletion started");
+    expect(await hasLink(sb, sb.host, "tbkown0")).toBe(true);
+  });
+
+  it("no container ID or CNI_PATH: skel's code 4, nothing deleted", async () => {
+    expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
+    for (const unset of ["CNI_CONTAINERID", "CNI_PATH"]) {
+      const r = await del(conf(sb), { [unset]: "" });
+      expect(r.exitCode).toBe(1);
+      expect((r.json as any).code).toBe(4);
+      expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
+    }
+  });
+
   it("interface already gone, or an ifname the kernel would refuse: DEL still answers as before", async () => {
     expect((await del(conf(sb))).exitCode).toBe(0); // nothing was ever added
     const odd = await del(conf(sb), { CNI_IFNAME: "bad/name" });

@@ -26,10 +26,14 @@ const ERRNO: Record<number, [string, string]> = {
 /** The kernel refused a request: errno, its name, and the kernel's own words when it sent any. */
 export class NetlinkError extends Error {
   readonly code: string;
+  /** The refusal in ip's words: the kernel's message, else the errno text. */
+  readonly why: string;
   constructor(readonly errno: number, readonly what: string, readonly extack?: string) {
     const [code, text] = ERRNO[errno] ?? [`E${errno}`, `errno ${errno}`];
-    super(`${what}: ${extack ? `Error: ${extack}` : `RTNETLINK answers: ${text}`}`);
+    const why = extack ? `Error: ${extack}` : `RTNETLINK answers: ${text}`;
+    super(`${what}: ${why}`);
     this.code = code;
+    this.why = why;
   }
 }
 
