@@ -195,6 +195,7 @@ function concurrent(prefill: number): BenchSection {
         ? "then the same implementation DELs them (untimed), so every run sees the same store"
         : "then the store is removed, so every run starts from an empty one",
       "Go serialises its calls with an flock on <dataDir>/net/lock; tscni takes no lock (exclusive link() per address)",
+      ...(prefill ? [] : [`floor rows: the same ${CONCURRENT} starts with CNI_COMMAND=VERSION, i.e. only start and exit of each process, no store work`]),
       NO_ENV_NOTE,
     ],
     async setup() {
@@ -217,7 +218,13 @@ function concurrent(prefill: number): BenchSection {
           },
         };
       };
-      return [mk(`go ${CONCURRENT} ADDs`, GO), mk(`tscni standalone ${CONCURRENT} ADDs`, OURS())];
+      const cases = [mk(`go ${CONCURRENT} ADDs`, GO), mk(`tscni standalone ${CONCURRENT} ADDs`, OURS())];
+      if (prefill) return cases;
+      // The floor under any work: the same script, VERSION only (process start and exit).
+      const floor = (name: string, bin: string): BenchCase => ({
+        name, argv: ["sh", "-c", CONCURRENT_SCRIPT, bin, "/dev/null", String(CONCURRENT)], env: { ...env("ADD"), CNI_COMMAND: "VERSION" },
+      });
+      return [...cases, floor(`floor: go ${CONCURRENT} VERSIONs`, GO), floor(`floor: tscni ${CONCURRENT} VERSIONs`, OURS())];
     },
     teardown: release,
   };
