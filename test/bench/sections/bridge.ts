@@ -103,6 +103,7 @@ export const section: BenchSection = {
     "each ADD is followed by an untimed DEL and each DEL preceded by an untimed ADD; both run via nsenter in a throwaway host netns",
     "ipMasq: Go uses iptables (its default); ours after INIT uses the per-network nftables set, so ADD/DEL exec no firewall tool",
     "ADD+DEL pair medians, ratios and execs per ADD are printed below",
+    "floor rows: VERSION, i.e. only the process start and exit that each ADD and each DEL pays",
   ],
   async setup() {
     dir = mkdtempSync(join(tmpdir(), "tbp-bench-"));
@@ -126,7 +127,9 @@ export const section: BenchSection = {
     summary.push(`CPU ms per ADD+DEL pair (user+sys of every process, ${CPU_PAIRS} pairs; what a loaded node pays): ${cpu.join(", ")}`);
     summary.push(`tscni net execs in one ipMasq ADD (TSCNI_EXEC_STATS): ${readFileSync(statsFile, "utf8").trim()}`);
     writeFileSync(join(dir, "ok"), "");
-    return [...pair("go", false), ...pair("ours", false), ...pair("go", true), ...pair("ours", true)];
+    // The floor under any work: one process start and exit (a pair has two), same harness.
+    const floor = (impl: "go" | "ours"): BenchCase => ({ name: `floor: ${impl === "go" ? "Go" : "tscni"} bridge VERSION`, argv: argv(impl), env: env("VERSION", impl), stdin: "" });
+    return [...pair("go", false), ...pair("ours", false), ...pair("go", true), ...pair("ours", true), floor("go"), floor("ours")];
   },
   async teardown() {
     const med = (k: string) => stats(k, wall.get(k) ?? []).median;
