@@ -2,16 +2,12 @@
 // here under Node; the requests themselves under bun (vitest runs on Node, which has no
 // FFI), inside test netns, and their effect is read back with `ip -json`.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { bunPath } from "../../build/src/bun-path.js";
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { attr, decodeAttrs, decodeMessages, encodeAttrs, encodeMessage, ifinfomsg } from "../src/netlink/codec.js";
 import { cleanupAll, leftoverNetns, newNetns } from "./sandbox.js";
+import { underBun } from "./under-bun.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tn-netlink-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   cleanupAll();
   expect(leftoverNetns()).toEqual([]);
@@ -42,12 +38,7 @@ describe("netlink codec", () => {
 
 const NETLINK = resolve(import.meta.dirname, "../src/netlink/index.ts");
 
-/** Run `body` under bun in netns `ns`; its stdout as JSON. */
-function underBun(ns: string, body: string): any {
-  const script = join(dir, `s-${Math.random().toString(36).slice(2)}.ts`);
-  writeFileSync(script, `import { openSync, closeSync } from "node:fs";\nimport * as nl from ${JSON.stringify(NETLINK)};\n${body}\n`);
-  return JSON.parse(execFileSync("ip", ["netns", "exec", ns, bunPath(), script], { encoding: "utf8" }));
-}
+const IMPORTS = `import { openSync, closeSync } from "node:fs";\nimport * as nl from ${JSON.stringify(NETLINK)};`;
 const ipj = (ns: string, ...args: string[]) => JSON.parse(execFileSync("ip", ["-n", ns, "-j", "-d", ...args], { encoding: "utf8" }) || "[]");
 
 describe("netlink requests (under bun)", () => {
@@ -57,6 +48,7 @@ describe("netlink requests (under bun)", () => {
     execFileSync("ip", ["-n", host.name, "link", "add", "tnlbr", "type", "bridge"]);
     const out = underBun(
       host.name,
+      IMPORTS,
       `const s = (await nl.Rtnl.open())!;
 const br = nl.nlGetLink(s, "tnlbr")!;
 nl.nlSetUp(s, br.index, "tnlbr");

@@ -2,15 +2,11 @@
 // container netns (thread-netns.ts, bun:ffi). Vitest runs under Node, which has no setns:
 // these run a script under bun, the runtime of the standalone build, inside a test netns.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { bunPath } from "../../build/src/bun-path.js";
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { cleanupAll, leftoverNetns, newNetns } from "./sandbox.js";
+import { underBun as runUnderBun } from "./under-bun.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tn-thread-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   cleanupAll();
   expect(leftoverNetns()).toEqual([]);
@@ -19,12 +15,11 @@ afterEach(() => {
 const SYSCTL = resolve(import.meta.dirname, "../src/sysctl.ts");
 const THREAD = resolve(import.meta.dirname, "../src/thread-netns.ts");
 
-/** Run `body` (top-level await allowed) under bun in netns `host`; its stdout as JSON. */
-function underBun(host: string, body: string): any {
-  const script = join(dir, `s-${Math.random().toString(36).slice(2)}.ts`);
-  writeFileSync(script, `import { setSysctls } from ${JSON.stringify(SYSCTL)};\nimport { threadNetns } from ${JSON.stringify(THREAD)};\nimport { readFileSync } from "node:fs";\nimport { spawnSync } from "node:child_process";\n${body}\n`);
-  return JSON.parse(execFileSync("ip", ["netns", "exec", host, bunPath(), script], { encoding: "utf8" }));
-}
+const IMPORTS = `import { setSysctls } from ${JSON.stringify(SYSCTL)};
+import { threadNetns } from ${JSON.stringify(THREAD)};
+import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";`;
+const underBun = (host: string, body: string) => runUnderBun(host, IMPORTS, body);
 
 const sysctl = (ns: string, key: string) => execFileSync("ip", ["netns", "exec", ns, "sysctl", "-n", key], { encoding: "utf8" }).trim();
 

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, lastOf, networkOf, nextIP, parseIP, unmap, type IPAddr } from "../../../packages/net/src/ip/index.js";
+import { formatIP, lastOf, networkOf, nextIP, parseIP, unmap, type IPAddr } from "@tscni/net/ip";
 import { rangeFor, rangeSetString, type Range, type RangeSet } from "./config.js";
 import { OwnerIndex } from "./owner-index.js";
 import { ownerKey, isTempName, type DiskStore, type StoreEntry } from "./store.js";

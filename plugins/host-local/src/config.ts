@@ -3,7 +3,7 @@ import { CniError, ErrorCode } from "@tscni/types";
 import {
   bitsOf, cidrContains, formatCIDR, formatIP, hasHostBits, isV4Mapped, lastOf, networkOf, nextIP, parseCIDR, parseIP,
   prevIP, unmap, type CIDR, type IPAddr,
-} from "../../../packages/net/src/ip/index.js";
+} from "@tscni/net/ip";
 import type { HostLocalConfig, RangeInput, RouteInput } from "./schema.js";
 
 export const DEFAULT_DATA_DIR = "/var/lib/cni/networks";

@@ -1,5 +1,5 @@
 import type { Result } from "@tscni/types";
-import { formatIP } from "../../../../packages/net/src/ip/index.js";
+import { formatIP } from "@tscni/net/ip";
 import { readResolvConf } from "../resolv-conf.js";
 import { load, type HostLocalContext } from "./context.js";
 

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, parseCIDR, unmap } from "../../../../packages/net/src/ip/index.js";
+import { formatIP, parseCIDR, unmap } from "@tscni/net/ip";
 import { rangeFor } from "../config.js";
 import { load, type HostLocalContext } from "./context.js";
 
