@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { violation } from "./lib/outcome.js";
-import { attachmentLines } from "./lib/host-state.js";
+import { attachmentLines, fileState } from "./lib/host-state.js";
 
 // The fuzz property must be able to fail: each kind of bad outcome is named.
 describe("fuzz property (lib/outcome.ts)", () => {
@@ -47,5 +50,18 @@ describe("attachment-level lines of a host diff", () => {
       "+ /tmp/w ipam/net/10.1.0.5 12 abcdef",
       '+ [self] comment "0123-4567, net: n, if: eth0, id: c1"',
     ]);
+  });
+});
+
+describe("file state of a host diff", () => {
+  it("keeps one line per entry when a fuzzed name holds a newline, so a directory still reads as one", () => {
+    const root = mkdtempSync(join(tmpdir(), "thd-fs-"));
+    try {
+      mkdirSync(join(root, "ipam\nb"));
+      writeFileSync(join(root, "ipam\nb", "x\\y"), "1");
+      expect(fileState([root]).split("\n")).toEqual([`${root} ipam\\nb/`, `${root} ipam\\nb/x\\\\y 1 356a192b7913`]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -43,11 +43,15 @@ export async function netState(ns: string | undefined): Promise<string> {
   return normalise(`${r.stdout}\n-- v6 routes\n${v6routes}\n-- nft\n${rules}`);
 }
 
-/** Every entry under the dirs with type, size and content hash (missing dirs are empty). */
+/** A name on one line: fuzzed paths may hold newlines, and every entry must stay one line. */
+const oneLine = (s: string) => s.replace(/[\\\n\r]/g, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\\\"));
+
+/** Every entry under the dirs with type, size and content hash (missing dirs are empty), one line each. */
 export function fileState(dirs: readonly string[]): string {
   const lines: string[] = [];
   const walk = (root: string, rel: string): void => {
     const p = join(root, rel);
+    const name = oneLine(rel);
     let st;
     try {
       st = lstatSync(p);
@@ -55,15 +59,15 @@ export function fileState(dirs: readonly string[]): string {
       return;
     }
     if (st.isDirectory()) {
-      if (rel !== "") lines.push(`${root} ${rel}/`);
+      if (rel !== "") lines.push(`${root} ${name}/`);
       for (const n of readdirSync(p).sort()) walk(root, rel === "" ? n : `${rel}/${n}`);
     } else if (st.isSymbolicLink()) {
-      lines.push(`${root} ${rel} -> ${readlinkSync(p)}`);
+      lines.push(`${root} ${name} -> ${oneLine(readlinkSync(p))}`);
     } else if (st.isFile()) {
       const h = createHash("sha1").update(readFileSync(p)).digest("hex").slice(0, 12);
-      lines.push(`${root} ${rel} ${st.size} ${h}`);
+      lines.push(`${root} ${name} ${st.size} ${h}`);
     } else {
-      lines.push(`${root} ${rel} (special)`);
+      lines.push(`${root} ${name} (special)`);
     }
   };
   for (const d of dirs) walk(d, "");
