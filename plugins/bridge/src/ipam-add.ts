@@ -1,7 +1,7 @@
 import { CniError, ErrorCode } from "@tscni/types";
 import { delegateAdd, delegateDel, interpretOutput, type ExecOutput } from "@tscni/ipam";
 import { ipamOpts } from "./context.js";
-import { claimEarlyIpam, earlyStart } from "./early-ipam.js";
+import { claimEarlyIpam, earlyIpam } from "./early-ipam.js";
 
 /**
  * IPAM ADD for add(): the exec the executable started early when it matches (see
@@ -34,10 +34,10 @@ export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string 
  * to `warn`, never to the result.
  */
 export async function releaseUnclaimedIpam(callFailed: boolean, warn: (s: string) => void): Promise<void> {
-  const e = earlyStart();
-  if (!e?.ipam || e.ipam.claimed) return;
+  const e = earlyIpam();
+  if (!e || e.claimed) return;
   if (!callFailed) return warn("bridge: the IPAM exec started early was not used\n");
-  const out = await e.ipam.outcome.catch(() => undefined);
+  const out = await e.outcome.catch(() => undefined);
   if (out?.exitCode !== 0) return; // it reserved nothing
-  await delegateDel(e.ipam.type, e.stdin!, ipamOpts(process.env)).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
+  await delegateDel(e.type, e.stdin, ipamOpts(process.env)).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
 }

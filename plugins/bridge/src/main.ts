@@ -1,9 +1,8 @@
 import { mark } from "./trace.js";
-import "./early-start.js"; // must stay first after trace: starts ADD's IPAM exec or DEL's link deletion before the rest loads
+import { earlyStart } from "./early-start.js"; // must stay first after trace: starts ADD's IPAM exec or DEL's link deletion before the rest loads
 import { pluginMain, stdinOrError } from "@tscni/skel";
 import { bridgePlugin } from "./plugin.js";
 import { reportExecStatsAtExit } from "./exec-stats.js";
-import { earlyStart } from "./early-ipam.js";
 import { releaseUnclaimedIpam } from "./ipam-add.js";
 
 mark("imports done");
