@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
-import { NetnsError, runIn, type Netns } from "./netns.js";
-import { EnterError, threadNetns } from "./thread-netns.js";
+import { runIn, type Netns } from "./netns.js";
+import { threadNetns } from "./thread-netns.js";
 import { ExecError } from "./exec.js";
 import { checkIfName } from "./names.js";
 
@@ -51,12 +51,7 @@ export async function setSysctls(ns: Netns, values: Values | Promise<Values>, o:
   if (inNetns) {
     const list = entries(await values);
     if (list.length === 0) return;
-    try {
-      return inNetns(ns.path, () => writeKeys(list, o));
-    } catch (e) {
-      if (e instanceof EnterError) throw new NetnsError(ns.path, e.code === "ENOENT" ? "missing" : "not-netns", e.message);
-      throw e;
-    }
+    return inNetns(ns.path, () => writeKeys(list, o));
   }
   const e = o.ignoreMissing ? ["-e"] : [];
   if (values instanceof Promise) {

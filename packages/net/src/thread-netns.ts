@@ -1,5 +1,6 @@
 import { closeSync, openSync } from "node:fs";
 import { libc } from "./libc.js";
+import { NetnsError } from "./netns.js";
 
 /*
  * setns(2) for the calling thread, through bun:ffi (libc.ts), so the standalone build can write a
@@ -13,14 +14,7 @@ import { libc } from "./libc.js";
 const CLONE_NEWNET = 0x40000000;
 type Setns = (fd: number, nstype: number) => number;
 
-/** Thrown when the netns file cannot be opened or entered (`code` as Node's errno codes). */
-export class EnterError extends Error {
-  constructor(readonly path: string, readonly code: string) {
-    super(`cannot enter netns ${path}: ${code}`);
-  }
-}
-
-/** Runs `fn` synchronously with this thread in the netns at `path`, then switches back. */
+/** Runs `fn` synchronously with this thread in the netns at `path`, then switches back; NetnsError when it cannot enter. */
 export type InNetnsSync = <T>(path: string, fn: () => T) => T;
 
 /** The switcher, or undefined where setns is not available (Node): exec instead. */
@@ -36,10 +30,11 @@ function enter<T>(setns: Setns, path: string, fn: () => T): T {
     target = openSync(path, "r");
   } catch (e) {
     closeSync(home);
-    throw new EnterError(path, (e as NodeJS.ErrnoException).code ?? "EIO");
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw new NetnsError(path, missing ? "missing" : "not-netns", (e as Error).message);
   }
   try {
-    if (setns(target, CLONE_NEWNET) !== 0) throw new EnterError(path, "EINVAL");
+    if (setns(target, CLONE_NEWNET) !== 0) throw new NetnsError(path, "not-netns", "setns failed");
     try {
       return fn();
     } finally {

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { runIn, type Netns } from "@tscni/net";
+import { nlGetLink, nlListAddrs, nlSetUp, Rtnl, runIn, type Netns } from "@tscni/net";
 
 interface AddrInfo {
   family: "inet" | "inet6";
@@ -12,27 +12,44 @@ interface LinkInfo {
   addr_info?: AddrInfo[];
 }
 
+const IFF_UP = 1;
+
 export interface LoState {
   up: boolean;
   v4?: string;
   v6?: string;
 }
 
-/** Brings lo up (or down) and reads it back, in one `ip -batch` exec. */
-export async function setLo(ns: Netns, up: boolean): Promise<LoState> {
-  const { stdout } = await runIn(ns, ["ip", "-json", "-batch", "-"], { input: `link set dev lo ${up ? "up" : "down"}\naddr show dev lo\n` });
-  return readState(stdout);
-}
-
-export async function readLo(ns: Netns): Promise<LoState> {
-  const { stdout } = await runIn(ns, ["ip", "-json", "addr", "show", "dev", "lo"]);
-  return readState(stdout);
-}
-
-function readState(stdout: string): LoState {
-  const links = JSON.parse(stdout.trim() || "[]") as LinkInfo[];
-  const lo = links.find((l) => l.ifname === "lo");
+/**
+ * Brings lo up (or down, or leaves it: `up` undefined) and reads it back: netlink requests
+ * from a socket opened in `ns` (standalone build), else one `ip -batch` exec.
+ */
+export async function setLo(ns: Netns, up?: boolean): Promise<LoState> {
+  const s = await Rtnl.open(ns.path);
+  if (s) {
+    try {
+      const lo = nlGetLink(s, "lo");
+      if (!lo) throw new CniError(ErrorCode.Internal, "no lo interface in the container netns");
+      if (up !== undefined) nlSetUp(s, lo.index, "lo", up);
+      const addrs = nlListAddrs(s, lo.index, "lo").map(({ family, cidr }): AddrInfo => {
+        const [local, prefix] = cidr.split("/");
+        return { family: family === 4 ? "inet" : "inet6", local: local!, prefixlen: Number(prefix) };
+      });
+      return toState({ ifname: "lo", flags: (up ?? (lo.flags & IFF_UP) !== 0) ? ["UP"] : [], addr_info: addrs });
+    } finally {
+      s.close();
+    }
+  }
+  const input = `${up === undefined ? "" : `link set dev lo ${up ? "up" : "down"}\n`}addr show dev lo\n`;
+  const { stdout } = await runIn(ns, ["ip", "-json", "-batch", "-"], { input });
+  const lo = (JSON.parse(stdout.trim() || "[]") as LinkInfo[]).find((l) => l.ifname === "lo");
   if (!lo) throw new CniError(ErrorCode.Internal, "no lo interface in the container netns");
+  return toState(lo);
+}
+
+export const readLo = (ns: Netns): Promise<LoState> => setLo(ns);
+
+function toState(lo: LinkInfo): LoState {
   const addrs = lo.addr_info ?? [];
   for (const a of addrs) {
     // Same sanity check as the Go plugin: lo must only carry loopback addresses.

@@ -81,6 +81,14 @@ describe.each(Object.entries(targets))("loopback (%s)", (_target, bin) => {
     expect((r.json as { ips: unknown[] }).ips).toEqual([{ interface: 0, address: "127.0.0.1/8" }]);
   });
 
+  it("refuses an lo that carries a non-loopback address, as Go does", async () => {
+    const ns = await sb.addNetns("odd");
+    await sb.run(ns, ["ip", "addr", "add", "10.9.8.7/32", "dev", "lo"]);
+    const r = await call(bin, "ADD", ns.path, conf("1.1.0"));
+    expect(r.exitCode).toBe(1);
+    expect((r.json as { msg: string }).msg).toBe('loopback interface found with non-loopback address "10.9.8.7"');
+  });
+
   it("passes prevResult through in a chain", async () => {
     const ns = await sb.addNetns("chain");
     const prevResult = { cniVersion: "1.0.0", interfaces: [{ name: "eth0", mac: "0a:58:0a:01:00:02", sandbox: ns.path }], ips: [{ address: "10.1.0.2/24", gateway: "10.1.0.1", interface: 0 }] };

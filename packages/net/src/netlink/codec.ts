@@ -4,9 +4,9 @@
  * padded to 4 bytes; nested attributes carry attributes as their payload.
  */
 
-export const NLM_F = { REQUEST: 0x1, ACK: 0x4, EXCL: 0x200, CREATE: 0x400 } as const;
+export const NLM_F = { REQUEST: 0x1, ACK: 0x4, DUMP: 0x300, EXCL: 0x200, CREATE: 0x400 } as const;
 export const NLMSG = { ERROR: 2, DONE: 3 } as const;
-export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, NEWADDR: 20, NEWROUTE: 24 } as const;
+export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24 } as const;
 
 /** One attribute: payload bytes, already encoded. */
 export interface Attr {

@@ -1,4 +1,5 @@
-import { toBytes } from "../ip/addr.js";
+import { fromBytes, toBytes } from "../ip/addr.js";
+import { formatIP } from "../ip/format.js";
 import { parseCIDR } from "../ip/cidr.js";
 import { parseIP } from "../ip/parse.js";
 import { attr, attrString, decodeAttrs, ifaddrmsg, ifinfomsg, NLM_F, RTM, rtmsg, type Attr } from "./codec.js";
@@ -52,8 +53,20 @@ export function nlGetLink(s: Rtnl, name: string): NlLink | undefined {
   }
 }
 
-export function nlSetUp(s: Rtnl, index: number, name: string): void {
-  s.request(`ip link set dev ${name} up`, RTM.NEWLINK, 0, ifinfomsg({ index, flags: IFF_UP, change: IFF_UP }));
+export function nlSetUp(s: Rtnl, index: number, name: string, up = true): void {
+  s.request(`ip link set dev ${name} ${up ? "up" : "down"}`, RTM.NEWLINK, 0, ifinfomsg({ index, flags: up ? IFF_UP : 0, change: IFF_UP }));
+}
+
+/** `ip addr show dev INDEX`: the link's addresses as CIDRs, in the kernel's order. */
+export function nlListAddrs(s: Rtnl, index: number, name: string): Array<{ family: 4 | 6; cidr: string }> {
+  const out: Array<{ family: 4 | 6; cidr: string }> = [];
+  for (const m of s.request(`ip addr show dev ${name}`, RTM.GETADDR, NLM_F.DUMP, ifaddrmsg({ family: 0, prefixlen: 0, flags: 0, scope: 0, index: 0 }))) {
+    if (m.type !== RTM.NEWADDR || m.body.readUInt32LE(4) !== index) continue;
+    const a = decodeAttrs(m.body, 8);
+    const ip = fromBytes(new Uint8Array(a.get(IFA.LOCAL) ?? a.get(IFA.ADDRESS) ?? []));
+    if (ip) out.push({ family: ip.family, cidr: `${formatIP(ip)}/${m.body.readUInt8(1)}` });
+  }
+  return out;
 }
 
 export function nlSetAlias(s: Rtnl, index: number, name: string, alias: string): void {
