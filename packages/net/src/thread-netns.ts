@@ -3,10 +3,10 @@ import { libc } from "./libc.js";
 import { NetnsError } from "./netns.js";
 
 /*
- * setns(2) for the calling thread, through bun:ffi (libc.ts), so the standalone build can write a
- * container's /proc/sys/net (which shows the opener's netns) without exec'ing nsenter and
- * sysctl. Node has no setns: there (and if libc cannot be opened) threadNetns()
- * answers undefined and the caller execs as before. The switch lasts for synchronous
+ * setns(2) for the calling thread, through bun:ffi (libc.ts), so the standalone build can
+ * open a netlink socket in a container's netns, or write its /proc/sys/net (which shows the
+ * opener's netns), without exec'ing `ip`, nsenter or sysctl. Node has no setns: there (and
+ * if libc cannot be opened) threadNetns() answers undefined and the caller execs as before. The switch lasts for synchronous
  * code only: nothing else runs on this thread until it is undone, and a failure to come
  * back ends the process, since every later exec would start in the wrong netns.
  */
