@@ -36,9 +36,11 @@ const lazySetup = (conf: BridgeConf, extra: { gws?: SubnetInfo[]; subnets?: stri
 
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
- * IPAM exec || (one host `ip -batch`, then one sysctl exec in the container), then the
- * container's `ip -batch` (started early, fed when IPAM answers); no lock, no firewall
- * exec. Anything that fails undoes what was done.
+ * the veth, its container sysctls, IPAM, then the container end's addresses and routes;
+ * no lock, no firewall exec. Standalone build with our host-local: no exec at all (netlink,
+ * setns and IPAM in this process). Node bundle: IPAM exec || (one host `ip -batch`, then
+ * one sysctl exec in the container), then the container's `ip -batch` (started early, fed
+ * when IPAM answers). Anything that fails undoes what was done.
  */
 export async function add(ctx: BridgeContext): Promise<Result> {
   mark("add handler");
@@ -69,14 +71,14 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
     // it answers (a v6 address they did not predict costs one more exec below).
     const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
-    // The children start first: the host side's `ip -batch` (what needs only the veth, port
-    // VLANs, spoof check, container sysctls, follows it), and the container's.
+    // The host side first (netlink, or an `ip -batch` exec); what needs only the veth (port
+    // VLANs, spoof check, container sysctls) follows it.
     const hostP = hostSide();
     const portP = settleAll([
       hostP.then(({ host }) =>
         settleAll([setPortVlans(conf, host.ifname), conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined]),
       ),
-      // the sysctl exec starts now and gets its keys when the veth exists
+      // written once the veth exists (an exec without netlink: it starts now, keys later)
       layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
     ]);
     // Without in-process netlink, the container's `ip -batch` exec starts now and gets its
