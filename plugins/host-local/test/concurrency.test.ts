@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "@tscni/testing";
-import { OUR_HOST_LOCAL as bin, PREFIX, call, netConf, reservations, tempFiles } from "./helpers.js";
+import { fileSandbox, OUR_HOST_LOCAL as bin, call, netConf, reservations, tempFiles } from "./helpers.js";
 
-let sb: Sandbox;
-let work: string;
-beforeAll(async () => {
-  sb = await createSandbox({ prefix: PREFIX });
-  work = sb.tmpDir;
-});
-afterAll(async () => sb?.cleanup());
+const box = fileSandbox();
 
 const run = (command: string, id: string, conf: object, killAfterMs?: number) =>
-  call(sb, bin, { command, containerId: id, ifname: "eth0", netns: sb.container.path }, conf, killAfterMs);
+  call(box.sb, bin, { command, containerId: id, ifname: "eth0", netns: box.sb.container.path }, conf, killAfterMs);
 
 describe("concurrency without a global lock", () => {
   it("32 concurrent ADDs with distinct IDs get 32 distinct addresses, each file owned by its caller", async () => {
-    const dd = join(work, "c32");
+    const dd = join(box.work, "c32");
     const conf = netConf(dd, { ranges: [[{ subnet: "10.40.0.0/26" }], [{ subnet: "fd40::/120" }]] });
     const runs = await Promise.all(Array.from({ length: 32 }, (_, i) => run("ADD", `k${i}`, conf)));
     runs.forEach((r) => expect(r.exitCode, r.stdout + r.stderr).toBe(0));
@@ -37,7 +30,7 @@ describe("concurrency without a global lock", () => {
   });
 
   it("more concurrent ADDs than addresses: exactly the free count succeed, the rest fail cleanly", async () => {
-    const dd = join(work, "tight");
+    const dd = join(box.work, "tight");
     const conf = netConf(dd, { subnet: "10.41.0.0/28" }); // .2-.14: 13 addresses
     const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => run("ADD", `t${i}`, conf)));
     const ok = runs.filter((r) => r.exitCode === 0);
@@ -47,7 +40,7 @@ describe("concurrency without a global lock", () => {
   });
 
   it("kill -9 at any point leaves no lock and nothing DEL cannot release", async () => {
-    const dd = join(work, "kill");
+    const dd = join(box.work, "kill");
     const conf = netConf(dd, { ranges: [[{ subnet: "10.42.0.0/24" }], [{ subnet: "fd42::/120" }]] });
     const dir = join(dd, "thnet");
     const ids: string[] = [];
@@ -84,7 +77,7 @@ describe("concurrency without a global lock", () => {
       const c = readFileSync(join(dir, n), "utf8");
       expect(c === "" || /^10\.42\.|^fd42::/.test(c)).toBe(true);
     }
-    const g = await call(sb, bin, { command: "GC" }, { ...conf, cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "after", ifname: "eth0" }] });
+    const g = await call(box.sb, bin, { command: "GC" }, { ...conf, cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "after", ifname: "eth0" }] });
     expect(g.exitCode).toBe(0);
     expect(tempFiles(dir)).toEqual([]);
     expect(Object.values(reservations(dir))).toEqual(["after\r\neth0", "after\r\neth0"]);

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "@tscni/testing";
-import { OUR_HOST_LOCAL as bin, PREFIX, call, netConf, reservations, tempFiles, type CallOpts } from "./helpers.js";
+import { fileSandbox, OUR_HOST_LOCAL as bin, call, netConf, reservations, tempFiles, type CallOpts } from "./helpers.js";
 
-let sb: Sandbox;
-let work: string;
 let n = 0;
 
-beforeAll(async () => {
-  sb = await createSandbox({ prefix: PREFIX });
-  work = sb.tmpDir;
-});
-afterAll(async () => sb?.cleanup());
+const box = fileSandbox();
 
 /** A fresh dataDir per test. */
 function fresh(): string {
-  return join(work, `d${n++}`);
+  return join(box.work, `d${n++}`);
 }
-const add = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(sb, bin, { command: "ADD", containerId: id, ifname: "eth0", netns: sb.container.path, ...extra }, conf);
-const del = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(sb, bin, { command: "DEL", containerId: id, ifname: "eth0", netns: sb.container.path, ...extra }, conf);
-const verb = (command: string, conf: object) => call(sb, bin, { command }, conf);
+const add = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(box.sb, bin, { command: "ADD", containerId: id, ifname: "eth0", netns: box.sb.container.path, ...extra }, conf);
+const del = (conf: object, id = "c1", extra: Partial<CallOpts> = {}) => call(box.sb, bin, { command: "DEL", containerId: id, ifname: "eth0", netns: box.sb.container.path, ...extra }, conf);
+const verb = (command: string, conf: object) => call(box.sb, bin, { command }, conf);
 
 describe("ADD result per cniVersion", () => {
   it.each(["0.3.1", "0.4.0", "1.0.0", "1.1.0"])("%s", async (v) => {
@@ -62,7 +55,7 @@ describe("requested addresses", () => {
 describe("legacy keys, routes, resolvConf", () => {
   it("subnet/rangeStart/rangeEnd/gateway and DNS from resolvConf", async () => {
     const dd = fresh();
-    const rc = join(work, "resolv.conf");
+    const rc = join(box.work, "resolv.conf");
     writeFileSync(rc, "# c\nnameserver 10.0.0.53\nnameserver fd00::53\ndomain example.org\nsearch a.example b.example\noptions ndots:2 rotate\n");
     const conf = netConf(dd, { subnet: "10.12.0.0/16", rangeStart: "10.12.5.10", rangeEnd: "10.12.5.11", gateway: "10.12.0.254", resolvConf: rc }, {}, "1.1.0");
     const r = await add(conf);
@@ -77,7 +70,7 @@ describe("legacy keys, routes, resolvConf", () => {
 
   it("a missing resolvConf fails with code 7 before reserving", async () => {
     const dd = fresh();
-    const r = await add(netConf(dd, { subnet: "10.13.0.0/24", resolvConf: join(work, "nope") }));
+    const r = await add(netConf(dd, { subnet: "10.13.0.0/24", resolvConf: join(box.work, "nope") }));
     expect(r.json.code).toBe(7);
     expect(reservations(join(dd, "thnet"))).toEqual({});
   });
@@ -106,7 +99,7 @@ describe("DEL and CHECK", () => {
     const dd = fresh();
     const conf = netConf(dd, { subnet: "10.16.0.0/24" });
     const added = await add(conf, "a");
-    const chk = (id: string, c: object) => call(sb, bin, { command: "CHECK", containerId: id, ifname: "eth0", netns: sb.container.path }, c);
+    const chk = (id: string, c: object) => call(box.sb, bin, { command: "CHECK", containerId: id, ifname: "eth0", netns: box.sb.container.path }, c);
     expect((await chk("a", { ...conf, prevResult: added.json })).exitCode).toBe(0);
     const other = await chk("b", conf);
     expect(other.json.code).toBe(3);
@@ -191,6 +184,6 @@ describe("bad input", () => {
     expect(r.json.code).toBe(code);
     expect(typeof r.json.msg).toBe("string");
     expect(existsSync(dd)).toBe(false);
-    expect(existsSync(join(work, "x"))).toBe(false);
+    expect(existsSync(join(box.work, "x"))).toBe(false);
   });
 });

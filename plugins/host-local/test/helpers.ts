@@ -1,13 +1,31 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { distPath, runExecutable, type PluginRun, type Sandbox } from "@tscni/testing";
+import { afterAll, beforeAll } from "vitest";
+import { createSandbox, distPath, runExecutable, type PluginRun, type Sandbox } from "@tscni/testing";
 
 /** Netns and tmp-dir name prefix of host-local's tests (createSandbox({ prefix: PREFIX })). */
 export const PREFIX = "th-";
 /** Our standalone executable, built into dist/bin by vitest's global setup. */
 export const OUR_HOST_LOCAL = distPath("host-local");
 export const GO_HOST_LOCAL = "/usr/lib/cni/host-local";
+
+/** One sandbox for the whole test file (unless `when` says no): made before its first test, removed after its last. */
+export function fileSandbox(when: () => boolean = () => true): { readonly sb: Sandbox; readonly work: string } {
+  let sb: Sandbox | undefined;
+  beforeAll(async () => {
+    if (when()) sb = await createSandbox({ prefix: PREFIX });
+  });
+  afterAll(async () => sb?.cleanup());
+  return {
+    get sb() {
+      return sb!;
+    },
+    get work() {
+      return sb!.tmpDir;
+    },
+  };
+}
 
 /** A fresh dir for the in-process tests, which need no netns (exec tests use their sandbox's tmpDir). */
 export function tempDir(): string {

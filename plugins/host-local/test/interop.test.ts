@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "@tscni/testing";
-import { GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, PREFIX, call, netConf, reservations } from "./helpers.js";
+import { fileSandbox, GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, call, netConf, reservations } from "./helpers.js";
 
 // Debian's containernetworking-plugins 1.1.1 host-local: speaks CNI up to 1.0.0, writes
 // "<id>\r\n<ifname>" into a 0644 file per IP, last_reserved_ip.<N>, and flocks <dir>/lock.
 const haveGo = existsSync(GO_HOST_LOCAL);
 
-let sb: Sandbox;
-let work: string;
-beforeAll(async () => {
-  sb = await createSandbox({ prefix: PREFIX });
-  work = sb.tmpDir;
-});
-afterAll(async () => sb?.cleanup());
+const box = fileSandbox();
 
 const run = (bin: string, command: string, id: string, conf: object, ifname = "eth0") =>
-  call(sb, bin, { command, containerId: id, ifname, netns: sb.container.path }, conf);
+  call(box.sb, bin, { command, containerId: id, ifname, netns: box.sb.container.path }, conf);
 
 describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () => {
   it("alternating ADDs continue one round-robin sequence; each side's DEL releases the other's reservations", async () => {
-    const dd = join(work, "rr");
+    const dd = join(box.work, "rr");
     const conf = netConf(dd, { ranges: [[{ subnet: "10.30.0.0/24" }], [{ subnet: "fd30::/64" }]] });
     const dir = join(dd, "thnet");
     const got: string[] = [];
@@ -56,7 +49,7 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
   });
 
   it("Go refuses a duplicate of our attachment and we refuse a duplicate of Go's", async () => {
-    const dd = join(work, "dup");
+    const dd = join(box.work, "dup");
     const conf = netConf(dd, { subnet: "10.31.0.0/24" });
     expect((await run(ours, "ADD", "x", conf)).exitCode).toBe(0);
     const g = await run(GO_HOST_LOCAL, "ADD", "x", conf);
@@ -68,7 +61,7 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
   });
 
   it("requested IPs taken by the other side are refused", async () => {
-    const dd = join(work, "req");
+    const dd = join(box.work, "req");
     const conf = (ip: string) => netConf(dd, { subnet: "10.32.0.0/24" }, { runtimeConfig: { ips: [ip] } });
     expect((await run(GO_HOST_LOCAL, "ADD", "g", conf("10.32.0.50"))).exitCode).toBe(0);
     expect((await run(ours, "ADD", "t", conf("10.32.0.50"))).json.msg).toMatch(/10.32.0.50 is not available/);
@@ -77,7 +70,7 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
   });
 
   it("16 Go and 16 of our ADDs at once on one network get 32 distinct addresses", async () => {
-    const dd = join(work, "mixed");
+    const dd = join(box.work, "mixed");
     const conf = netConf(dd, { subnet: "10.33.0.0/24" });
     const runs = await Promise.all(Array.from({ length: 32 }, (_, i) => run(i % 2 ? ours : GO_HOST_LOCAL, "ADD", `m${i}`, conf)));
     runs.forEach((r) => expect(r.exitCode, r.stdout + r.stderr).toBe(0));

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "@tscni/testing";
-import { GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, PREFIX, call, netConf, reservations, tempFiles } from "./helpers.js";
+import { fileSandbox, GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, call, netConf, reservations, tempFiles } from "./helpers.js";
 
 // The owner index must stay correct when Go's host-local 1.1.1 writes the same store between our calls.
 const haveGo = existsSync(GO_HOST_LOCAL);
 
-let sb: Sandbox;
-let work: string;
-beforeAll(async () => {
-  sb = await createSandbox({ prefix: PREFIX });
-  work = sb.tmpDir;
-});
-afterAll(async () => sb?.cleanup());
+const box = fileSandbox();
 
 const run = (bin: string, command: string, id: string, conf: object) =>
-  call(sb, bin, { command, containerId: id, ifname: "eth0", netns: sb.container.path }, conf);
+  call(box.sb, bin, { command, containerId: id, ifname: "eth0", netns: box.sb.container.path }, conf);
 
 /** A store with `n` reservations written directly in Go's format. */
 function prefill(dir: string, n: number): void {
@@ -27,7 +20,7 @@ function prefill(dir: string, n: number): void {
 
 describe.skipIf(!haveGo)("owner index with Go host-local 1.1.1 on the same store", () => {
   it("Go's ADDs and DELs between ours are seen: duplicates refused, DEL releases Go's files, nothing leaks", async () => {
-    const dd = join(work, "mix");
+    const dd = join(box.work, "mix");
     const dir = join(dd, "thnet");
     const conf = netConf(dd, { subnet: "10.60.0.0/16" });
     prefill(dir, 600);
@@ -56,7 +49,7 @@ describe.skipIf(!haveGo)("owner index with Go host-local 1.1.1 on the same store
   });
 
   it("Go keeps working on a store our index lives in: its ADD, duplicate check and DEL see only reservations", async () => {
-    const dd = join(work, "go-after");
+    const dd = join(box.work, "go-after");
     const dir = join(dd, "thnet");
     const conf = netConf(dd, { subnet: "10.62.0.0/24" });
     for (const id of ["a", "b", "c"]) expect((await run(ours, "ADD", id, conf)).exitCode).toBe(0);
@@ -72,13 +65,13 @@ describe.skipIf(!haveGo)("owner index with Go host-local 1.1.1 on the same store
   });
 
   it("INIT builds the index up front; GC of 2,000 stale Go-format reservations keeps only the valid one", async () => {
-    const dd = join(work, "gc");
+    const dd = join(box.work, "gc");
     const dir = join(dd, "thnet");
     const conf = netConf(dd, { subnet: "10.60.0.0/16" }, {}, "1.1.0");
     prefill(dir, 2000);
-    expect((await call(sb, ours, { command: "INIT" }, conf)).exitCode).toBe(0);
+    expect((await call(box.sb, ours, { command: "INIT" }, conf)).exitCode).toBe(0);
     expect(existsSync(join(dir, ".tscni-index", "base"))).toBe(true);
-    const gc = await call(sb, ours, { command: "GC" }, { ...conf, "cni.dev/valid-attachments": [{ containerID: "pre7", ifname: "eth0" }] });
+    const gc = await call(box.sb, ours, { command: "GC" }, { ...conf, "cni.dev/valid-attachments": [{ containerID: "pre7", ifname: "eth0" }] });
     expect(gc.exitCode, gc.stdout).toBe(0);
     expect(reservations(dir)).toEqual({ "10.60.0.9": "pre7\r\neth0" });
     expect((await run(ours, "DEL", "pre7", conf)).exitCode).toBe(0);
