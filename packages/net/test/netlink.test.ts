@@ -42,7 +42,7 @@ const IMPORTS = `import { openSync, closeSync } from "node:fs";\nimport * as nl 
 const ipj = (ns: string, ...args: string[]) => JSON.parse(execFileSync("ip", ["-n", ns, "-j", "-d", ...args], { encoding: "utf8" }) || "[]");
 
 describe("netlink requests (under bun)", () => {
-  it("make the veth, addresses and routes `ip` would, and fail where `ip` fails", () => {
+  it("make the veth (bridge port flags included), addresses and routes `ip` would, and fail where `ip` fails", () => {
     const host = newNetns();
     const cont = newNetns();
     execFileSync("ip", ["-n", host.name, "link", "add", "tnlbr", "type", "bridge"]);
@@ -59,6 +59,7 @@ try { nl.nlCreateVeth(s, { name: "tnlh0", peerName: "eth9", peerNetnsFd: fd, pee
 closeSync(fd);
 const h = nl.nlGetLink(s, "tnlh0")!;
 nl.nlSetAlias(s, h.index, "tnlh0", "tscni/" + "a".repeat(249));
+nl.nlSetBridgePort(s, h.index, "tnlh0", { hairpin: true, isolated: true });
 s.close();
 const c = (await nl.Rtnl.open(${JSON.stringify(cont.path)}))!;
 const e = nl.nlGetLink(c, "eth0")!;
@@ -79,6 +80,7 @@ console.log(JSON.stringify({ br, h, e, dup, unreach, missing }));`,
     expect(bridge.flags).toContain("UP");
     expect(hostLink).toMatchObject({ master: "tnlbr", mtu: 1400, ifalias: "tscni/" + "a".repeat(249) });
     expect(hostLink.flags).toContain("UP");
+    expect(hostLink.linkinfo.info_slave_data).toMatchObject({ hairpin: true, isolated: true });
     expect(out.h).toMatchObject({ index: hostLink.ifindex, address: hostLink.address, mtu: 1400 });
     expect(out.dup).toBe("EEXIST");
 

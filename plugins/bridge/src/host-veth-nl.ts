@@ -1,6 +1,6 @@
 import { closeSync, openSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types";
-import { NetlinkError, NetnsError, nlCreateVeth, nlDeleteLink, nlGetLink, nlSetAlias, nlSetUp, randomVethName, type Rtnl } from "@tscni/net";
+import { NetlinkError, NetnsError, nlCreateVeth, nlDeleteLink, nlGetLink, nlSetAlias, nlSetBridgePort, nlSetUp, randomVethName, type Rtnl } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { BridgeMissing, type HostSide, type VethRequest } from "./veth-request.js";
 
@@ -44,6 +44,9 @@ export function createHostVethNl(s: Rtnl, conf: BridgeConf, req: VethRequest): H
       const made = nlGetLink(s, host);
       if (!made) throw new CniError(ErrorCode.Internal, `veth ${host} vanished right after it was created`);
       nlSetAlias(s, made.index, host, req.alias);
+      if (conf.hairpinMode || conf.portIsolation) {
+        nlSetBridgePort(s, made.index, host, { ...(conf.hairpinMode ? { hairpin: true } : {}), ...(conf.portIsolation ? { isolated: true } : {}) });
+      }
       // Read the bridge again: one without a MAC of its own takes its lowest port's.
       return { host: made, bridge: nlGetLink(s, conf.bridge) ?? bridge };
     } catch (e) {

@@ -12,18 +12,15 @@ export { BridgeMissing, type HostSide } from "./veth-request.js";
  * The veth pair with its peer already in the container netns, host end on the bridge
  * with its port flags and alias, up; the host end and the bridge read back. A failure
  * after the veth exists deletes it again. Standalone build: netlink requests from this
- * process (host-veth-nl.ts), except for the port flags (hairpin, isolation), which take
- * the `ip` path; otherwise one `ip -batch` exec in our (host) netns.
+ * process (host-veth-nl.ts); otherwise one `ip -batch` exec in our (host) netns.
  */
 export async function createHostVeth(conf: BridgeConf, req: VethRequest): Promise<HostSide> {
-  if (!conf.hairpinMode && !conf.portIsolation) {
-    const s = await Rtnl.open();
-    if (s) {
-      try {
-        return createHostVethNl(s, conf, req);
-      } finally {
-        s.close();
-      }
+  const s = await Rtnl.open();
+  if (s) {
+    try {
+      return createHostVethNl(s, conf, req);
+    } finally {
+      s.close();
     }
   }
   for (let attempt = 0; attempt < 4; attempt++) {

@@ -8,7 +8,8 @@ import { NetlinkError, type Rtnl } from "./socket.js";
 // What `ip link|addr|route` send for the commands the bridge's hot path uses, as calls.
 
 const IFLA = { ADDRESS: 1, IFNAME: 3, MTU: 4, MASTER: 10, LINKINFO: 18, IFALIAS: 20, NET_NS_FD: 28 } as const;
-const IFLA_INFO = { KIND: 1, DATA: 2 } as const;
+const IFLA_INFO = { KIND: 1, DATA: 2, SLAVE_KIND: 4, SLAVE_DATA: 5 } as const;
+const IFLA_BRPORT = { MODE: 4, ISOLATED: 33 } as const;
 const VETH_INFO_PEER = 1;
 const IFF_UP = 1;
 const IFA = { ADDRESS: 1, LOCAL: 2 } as const;
@@ -72,6 +73,17 @@ export function nlListAddrs(s: Rtnl, index: number, name: string): Array<{ famil
 export function nlSetAlias(s: Rtnl, index: number, name: string, alias: string): void {
   // No NUL: the kernel counts the attribute's whole length against IFALIASZ, as ip sends it.
   s.request(`ip link set dev ${name} alias ${alias}`, RTM.NEWLINK, 0, ifinfomsg({ index }), [attr.bytes(IFLA.IFALIAS, Buffer.from(alias, "utf8"))]);
+}
+
+/** `ip link set dev NAME type bridge_slave [hairpin on|off] [isolated on|off]`. */
+export function nlSetBridgePort(s: Rtnl, index: number, name: string, flags: { hairpin?: boolean; isolated?: boolean }): void {
+  const data: Attr[] = [];
+  const u8 = (type: number, on: boolean) => attr.bytes(type, Uint8Array.of(on ? 1 : 0));
+  if (flags.hairpin !== undefined) data.push(u8(IFLA_BRPORT.MODE, flags.hairpin));
+  if (flags.isolated !== undefined) data.push(u8(IFLA_BRPORT.ISOLATED, flags.isolated));
+  if (data.length === 0) return;
+  const linkinfo = attr.nested(IFLA.LINKINFO, [attr.str(IFLA_INFO.SLAVE_KIND, "bridge"), attr.nested(IFLA_INFO.SLAVE_DATA, data)]);
+  s.request(`ip link set dev ${name} type bridge_slave`, RTM.NEWLINK, 0, ifinfomsg({ index }), [linkinfo]);
 }
 
 export function nlDeleteLink(s: Rtnl, name: string): void {
