@@ -4,10 +4,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { bunPath } from "@tscni/build";
 
+// One dir per test file (this module is loaded per file), removed after its tests.
 const dir = mkdtempSync(join(tmpdir(), "tn-bun-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 /** Run `imports` + `body` (top-level await allowed) under bun inside netns `ns`; its stdout as JSON. */
