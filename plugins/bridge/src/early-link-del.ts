@@ -1,15 +1,17 @@
-import { statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { spawnCollect, type SpawnOutcome } from "@tscni/net/spawn";
+import { ifNameProblem, isOwnNetns, VALID_NAME } from "@tscni/skel/precheck";
 import { mark } from "./trace.js";
 
 /*
  * DEL's slowest step is the kernel tearing down the veth (~15-20 ms here, in
  * unregister_netdevice), and it needs only CNI_NETNS and CNI_IFNAME. The executable
  * starts it from its first module, before the rest loads, and del() claims its outcome.
- * It runs only where skel's own checks would let DEL through (container ID and CNI_PATH
- * set, a valid ifname, stdin that parses as a network config, CNI_NETNS not our own
- * netns: deleting there would take a host interface), so a DEL that skel turns away
- * removes nothing. Only light imports: this runs first.
+ * It runs only where skel's own checks (@tscni/skel/precheck: the same rules) would let
+ * DEL through: a valid container ID and ifname, CNI_PATH set, stdin that parses as a
+ * network config, CNI_NETNS not our own netns (deleting there would take a host
+ * interface). So a DEL that skel turns away removes nothing. Only light imports: this
+ * runs first.
  */
 
 export interface EarlyLinkDel {
@@ -22,8 +24,6 @@ export interface EarlyLinkDel {
 let started: EarlyLinkDel | undefined;
 
 const NAMED = /^\/(?:var\/)?run\/netns\/([^/]+)$/;
-/** What checkIfName accepts (the kernel's rules); anything else is left to the normal path. */
-const IFNAME = /^[^/:\s"'\\#%]{1,15}$/;
 
 /** `ip link del` of the container end in `netns`: `ip -n NAME` for named ones, else through nsenter. */
 function linkDelArgv(netns: string, ifname: string): string[] {
@@ -35,7 +35,7 @@ function linkDelArgv(netns: string, ifname: string): string[] {
 function looksLikeNetConf(stdin: Buffer): boolean {
   try {
     const c = JSON.parse(stdin.toString("utf8")) as Record<string, unknown> | null;
-    return typeof c === "object" && c !== null && typeof c.name === "string" && typeof c.cniVersion === "string";
+    return typeof c === "object" && c !== null && typeof c.name === "string" && VALID_NAME.test(c.name) && typeof c.cniVersion === "string";
   } catch {
     return false;
   }
@@ -43,17 +43,10 @@ function looksLikeNetConf(stdin: Buffer): boolean {
 
 /** For DEL: start deleting the container end when netns, ifname and config allow it. */
 export function startEarlyLinkDel(env: NodeJS.ProcessEnv, stdin: Buffer): void {
-  const { CNI_NETNS: netns, CNI_IFNAME: ifname } = env;
-  if (!netns?.startsWith("/") || !ifname || !IFNAME.test(ifname) || Buffer.byteLength(ifname) > 15) return;
-  if (!env.CNI_CONTAINERID || !env.CNI_PATH || !looksLikeNetConf(stdin)) return;
-  try {
-    // Gone: del() removes the host end by its alias instead. Our own netns: never here.
-    const target = statSync(netns);
-    const own = statSync("/proc/self/ns/net");
-    if (target.ino === own.ino && target.dev === own.dev) return;
-  } catch {
-    return;
-  }
+  const { CNI_NETNS: netns, CNI_IFNAME: ifname = "", CNI_CONTAINERID: id = "" } = env;
+  if (!netns?.startsWith("/") || ifNameProblem(ifname) || !VALID_NAME.test(id) || !env.CNI_PATH) return;
+  // Gone: del() removes the host end by its alias instead. Our own netns: never here.
+  if (!looksLikeNetConf(stdin) || !existsSync(netns) || isOwnNetns(netns)) return;
   const outcome = spawnCollect(linkDelArgv(netns, ifname), { env: { PATH: env.PATH } });
   outcome.catch(() => {}); // claimed by del(), or the process ends anyway
   started = { netns, ifname, outcome, claimed: false };

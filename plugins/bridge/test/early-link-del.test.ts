@@ -30,7 +30,7 @@ describe("DEL's link deletion started early", () => {
 
   it("stdin that is not a network config: decode error, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
-    for (const bad of ["{not json", JSON.stringify({ cniVersion: "1.1.0" }), "[]"]) {
+    for (const bad of ["{not json", JSON.stringify({ cniVersion: "1.1.0" }), JSON.stringify({ ...conf(sb), name: "bad name" }), "[]"]) {
       const r = await del(bad);
       expect(r.exitCode).toBe(1);
       expect([6, 7]).toContain((r.json as any).code);
@@ -49,10 +49,10 @@ describe("DEL's link deletion started early", () => {
     expect(await hasLink(sb, sb.host, "tbkown0")).toBe(true);
   });
 
-  it("no container ID or CNI_PATH: skel's code 4, nothing deleted", async () => {
+  it("no container ID or CNI_PATH, or a container ID skel refuses: skel's code, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
-    for (const unset of ["CNI_CONTAINERID", "CNI_PATH"]) {
-      const r = await del(conf(sb), { [unset]: "" });
+    for (const env of [{ CNI_CONTAINERID: "" }, { CNI_PATH: "" }, { CNI_CONTAINERID: "bad id!" }]) {
+      const r = await del(conf(sb), env);
       expect(r.exitCode).toBe(1);
       expect((r.json as any).code).toBe(4);
       expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
