@@ -6,8 +6,6 @@ import { BridgeMissing, type HostSide, type VethRequest } from "./veth-request.j
 import { BatchError, ipJsonBatch } from "./ip-json-batch.js";
 import { toRanges } from "./vlan-trunk.js";
 
-export { BridgeMissing, type HostSide } from "./veth-request.js";
-
 /**
  * The veth pair with its peer already in the container netns, host end on the bridge
  * with its port flags and alias, up; the host end and the bridge read back. A failure

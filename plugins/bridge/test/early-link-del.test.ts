@@ -51,7 +51,7 @@ describe("DEL's link deletion started early", () => {
 
   it("no container ID or CNI_PATH, or a container ID skel refuses: skel's code, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
-    for (const env of [{ CNI_CONTAINERID: "" }, { CNI_PATH: "" }, { CNI_CONTAINERID: "bad id!" }]) {
+    for (const env of [{ CNI_CONTAINERID: "" }, { CNI_PATH: "" }, { CNI_CONTAINERID: "bad id!" }] as Array<Record<string, string>>) {
       const r = await del(conf(sb), env);
       expect(r.exitCode).toBe(1);
       expect((r.json as any).code).toBe(4);

@@ -10,7 +10,8 @@ import { configureContainer, containerPlan, setContainerSysctls, upContainer } f
 import { startBatch, type StartedBatch } from "../ip-json-batch.js";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
-import { BridgeMissing, createHostVeth, setPortVlans, type HostSide } from "../host-veth.js";
+import { createHostVeth, setPortVlans } from "../host-veth.js";
+import { BridgeMissing, type HostSide } from "../veth-request.js";
 import { readNetwork, withStateLock, type NetworkRecord } from "../records.js";
 import { setupKey } from "../setup-key.js";
 import { setupNetwork } from "../setup-network.js";
