@@ -1,4 +1,5 @@
 import type { Plugin } from "@tscni/skel";
+import pkg from "../package.json" with { type: "json" };
 import { bridgeConfigSchema } from "./schema.js";
 import { add } from "./handlers/add.js";
 import { del } from "./handlers/del.js";
@@ -6,7 +7,7 @@ import { check } from "./handlers/check.js";
 import { deinit, gc, init, status } from "./handlers/lifecycle.js";
 
 export const bridgePlugin: Plugin<typeof bridgeConfigSchema> = {
-  about: "tscni bridge v0.1.0",
+  about: `tscni bridge v${pkg.version}`,
   config: bridgeConfigSchema,
   add,
   del,

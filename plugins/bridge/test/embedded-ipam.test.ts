@@ -36,6 +36,14 @@ describe("identity trailers", () => {
     expect(readIdentity(distPath("bridge"))).toMatch(/^@tscni\/bridge@\d+\.\d+\.\d+/);
     expect(readIdentity("/usr/lib/cni/host-local")).toBeUndefined();
   });
+
+  it("the about line (no CNI_COMMAND) names the same version as the identity", async () => {
+    for (const name of ["bridge", "host-local", "loopback"]) {
+      const version = readIdentity(distPath(name))!.split("@").pop();
+      const r = await runExecutable(distPath(name), { env: {}, stdin: "", netns: sb.host.name });
+      expect(r.stderr.split("\n")[0]).toBe(`tscni ${name} v${version}`);
+    }
+  });
 });
 
 describe("host-local of the same build runs in-process", () => {

@@ -1,9 +1,10 @@
 import type { Plugin } from "@tscni/skel";
+import pkg from "../package.json" with { type: "json" };
 import { loopbackConfigSchema } from "./config.js";
 import { add, check, del, nothing } from "./handlers.js";
 
 export const loopbackPlugin: Plugin<typeof loopbackConfigSchema> = {
-  about: "tscni loopback v0.1.0",
+  about: `tscni loopback v${pkg.version}`,
   config: loopbackConfigSchema,
   add,
   del,
