@@ -5,7 +5,7 @@ import { parseIP } from "../ip/parse.js";
 import { attr, attrString, decodeAttrs, ifaddrmsg, ifinfomsg, NLM_F, RTM, rtmsg, type Attr } from "./codec.js";
 import { NetlinkError, type Rtnl } from "./socket.js";
 
-// What `ip link|addr|route` send for the commands the bridge's hot path uses, as calls.
+// What `ip link|addr|route` send for the commands the plugins' hot paths use, as calls.
 
 const IFLA = { ADDRESS: 1, IFNAME: 3, MTU: 4, MASTER: 10, LINKINFO: 18, IFALIAS: 20, NET_NS_FD: 28 } as const;
 const IFLA_INFO = { KIND: 1, DATA: 2, SLAVE_KIND: 4, SLAVE_DATA: 5 } as const;

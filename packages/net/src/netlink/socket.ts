@@ -1,6 +1,6 @@
 import { libc, type Libc } from "../libc.js";
 import { threadNetns } from "../thread-netns.js";
-import { NLM_F, NLMSG, decodeAttrs, decodeMessages, encodeMessage, type Attr, type Reply } from "./codec.js";
+import { NLM_F, NLMSG, attrString, decodeAttrs, decodeMessages, encodeMessage, type Attr, type Reply } from "./codec.js";
 
 const AF_NETLINK = 16;
 const SOCK_RAW_CLOEXEC = 3 | 0x80000;
@@ -9,6 +9,7 @@ const SOL_NETLINK = 270;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const NLMSGERR_ATTR_MSG = 1;
+const EINTR = 4;
 
 /** errno values the callers tell apart, with the text `ip` would print for them. */
 const ERRNO: Record<number, [string, string]> = {
@@ -73,23 +74,31 @@ export class Rtnl {
   request(what: string, type: number, flags: number, header: Uint8Array, attrs: readonly Attr[] = []): Reply[] {
     const seq = ++this.seq;
     const msg = encodeMessage(type, flags | NLM_F.REQUEST | NLM_F.ACK, seq, header, attrs);
-    if (this.c.sendto(this.fd, msg, msg.length, 0, this.dest, 12) < 0) throw new NetlinkError(this.c.errno(), what);
+    this.retry(what, () => this.c.sendto(this.fd, msg, msg.length, 0, this.dest, 12));
     const replies: Reply[] = [];
     for (;;) {
-      const n = this.c.recv(this.fd, this.buf, this.buf.length, 0);
-      if (n < 0) throw new NetlinkError(this.c.errno(), what);
+      const n = this.retry(what, () => this.c.recv(this.fd, this.buf, this.buf.length, 0));
       for (const m of decodeMessages(Buffer.from(this.buf.subarray(0, n)))) {
         if (m.seq !== seq) continue;
         if (m.type === NLMSG.ERROR) {
           const err = -m.body.readInt32LE(0);
           if (err === 0) return replies;
           // With CAP_ACK the echoed request is its header only; extended-ACK attributes follow.
-          const extack = decodeAttrs(m.body, 4 + 16).get(NLMSGERR_ATTR_MSG);
-          throw new NetlinkError(err, what, extack?.toString("utf8").replace(/\0.*$/s, ""));
+          throw new NetlinkError(err, what, attrString(decodeAttrs(m.body, 4 + 16).get(NLMSGERR_ATTR_MSG)));
         }
         if (m.type === NLMSG.DONE) return replies;
         replies.push(m);
       }
+    }
+  }
+
+  /** A syscall, again while a signal (a child's SIGCHLD, say) interrupts it; other errors throw. */
+  private retry(what: string, call: () => number): number {
+    for (;;) {
+      const n = call();
+      if (n >= 0) return n;
+      const errno = this.c.errno();
+      if (errno !== EINTR) throw new NetlinkError(errno, what);
     }
   }
 
