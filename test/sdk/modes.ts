@@ -1,10 +1,12 @@
 // The four ways the fixture plugin runs in these tests; every case runs in each.
-import { executableRunners, runInProcess, type PluginRun, type RunPluginOptions } from "@tscni/testing";
+import { bunBinary, distPath, exec, executableRunners, runInProcess, type PluginRun, type RunPluginOptions } from "@tscni/testing";
 import { fixturePlugin } from "../fixture-plugin/src/index.js";
 
 export interface Mode {
   name: string;
   executable: boolean;
+  /** How an executable mode is exec'd (undefined in-process). */
+  argv?: string[];
   run(opts: RunPluginOptions): Promise<Pick<PluginRun, "stdout" | "stderr" | "exitCode" | "json"> & { timedOut?: boolean }>;
 }
 
@@ -12,10 +14,24 @@ export const FIXTURE = "tscni-fixture";
 
 export async function allModes(): Promise<Mode[]> {
   const exes = await executableRunners(FIXTURE);
+  const argv: Record<string, string[]> = {
+    standalone: [distPath(FIXTURE)],
+    "node-bundle@node": [process.execPath, distPath(FIXTURE, "node")],
+    "node-bundle@bun": [bunBinary(), distPath(FIXTURE, "node")],
+  };
   return [
     { name: "in-process", executable: false, run: (o) => runInProcess(fixturePlugin, o) },
-    ...exes.map((r) => ({ name: r.name, executable: true, run: (o: RunPluginOptions) => r.run({ timeoutMs: 20_000, ...o }) })),
+    ...exes.map((r) => ({ name: r.name, executable: true, argv: argv[r.name], run: (o: RunPluginOptions) => r.run({ timeoutMs: 20_000, ...o }) })),
   ];
+}
+
+/**
+ * Run an executable mode with fd 0 redirected by sh: "closed" (no stdin at all) or a
+ * directory (every read fails with EISDIR). Only the env given, plus PATH.
+ */
+export function runWithStdin(mode: Mode, stdin: "closed" | "directory", env: Record<string, string>) {
+  const redirect = stdin === "closed" ? 'exec "$@" <&-' : 'exec "$@" </';
+  return exec(["sh", "-c", redirect, "sh", ...mode.argv!], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 20_000 });
 }
 
 /** Env for a container verb; override or drop (undefined) single variables. */

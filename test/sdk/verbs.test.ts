@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ALL_VERSIONS } from "@tscni/types";
-import { allModes, cniEnv, conf, echoes, stdoutJson } from "./modes.js";
+import { allModes, cniEnv, conf, echoes, runWithStdin, stdoutJson } from "./modes.js";
 
 const modes = await allModes();
 const tmp = mkdtempSync(join(tmpdir(), "tb-sdk-"));
@@ -13,11 +13,28 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const OUR_IF = { name: "eth0", mac: "02:00:00:00:00:01", sandbox: "/var/run/netns/tb-does-not-exist" };
 
 describe.each(modes)("fixture plugin ($name)", (mode) => {
-  it("VERSION answers the supported versions without reading stdin or needing other env", async () => {
-    const r = await mode.run({ env: { CNI_COMMAND: "VERSION" } });
+  // SPEC.md "VERSION": the answer's cniVersion is the one given on input; with none
+  // (no stdin, not JSON, no string cniVersion) the highest the plugin supports.
+  it.each([
+    ["a supported version", { cniVersion: "1.1.0" }, "1.1.0"],
+    ["an older version", { cniVersion: "0.3.1" }, "0.3.1"],
+    ["the oldest", { cniVersion: "0.1.0" }, "0.1.0"],
+    ["no stdin", undefined, "1.1.0"],
+    ["garbage", "\u0000{not json", "1.1.0"],
+    ["JSON without a string cniVersion", { cniVersion: 1 }, "1.1.0"],
+  ])("VERSION given %s answers with that version and every supported one, needing no other env", async (_what, stdin, answer) => {
+    const r = await mode.run({ env: { CNI_COMMAND: "VERSION" }, ...(stdin === undefined ? {} : { stdin }) });
     expect(r.exitCode).toBe(0);
-    expect(stdoutJson(r)).toEqual({ cniVersion: "1.1.0", supportedVersions: [...ALL_VERSIONS] });
+    expect(stdoutJson(r)).toEqual({ cniVersion: answer, supportedVersions: [...ALL_VERSIONS] });
   });
+
+  if (mode.executable) {
+    it.each(["closed", "directory"] as const)("VERSION with stdin %s (unreadable) answers the highest version", async (how) => {
+      const r = await runWithStdin(mode, how, { CNI_COMMAND: "VERSION" });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(stdoutJson(r)).toEqual({ cniVersion: "1.1.0", supportedVersions: [...ALL_VERSIONS] });
+    });
+  }
 
   it("ADD returns a 1.1.0 result derived from config, echoing the call", async () => {
     const r = await mode.run({

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types";
 import { spawnCollect } from "@tscni/net/spawn";
 
 export interface ExecOptions {
@@ -40,7 +40,7 @@ export async function runPlugin(path: string, opts: ExecOptions): Promise<ExecOu
         await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
         continue;
       }
-      throw new CniError(5, `failed to exec plugin ${path}: ${(e as Error).message}`);
+      throw ioFailure(`failed to exec plugin ${path}`, e);
     }
   }
 }
@@ -55,7 +55,7 @@ async function spawnOnce(path: string, opts: ExecOptions): Promise<ExecOutput> {
 }
 
 const timeoutError = (path: string, opts: ExecOptions, stderr: string) =>
-  new CniError(11, `plugin ${basename(path)} timed out after ${opts.timeoutMs} ms and was killed`, stderr.trim() || undefined);
+  new CniError(ErrorCode.TryAgainLater, `plugin ${basename(path)} timed out after ${opts.timeoutMs} ms and was killed`, stderr.trim() || undefined);
 
 /**
  * Turn a plugin's output into its JSON answer or a CniError carrying the
@@ -64,10 +64,11 @@ const timeoutError = (path: string, opts: ExecOptions, stderr: string) =>
 export function interpretOutput(path: string, out: ExecOutput): Record<string, unknown> | undefined {
   const name = basename(path);
   const text = out.stdout.trim();
+  const stderr = out.stderr.trim();
   if (out.exitCode === 0) {
     if (text === "") return undefined;
     const parsed = parseJson(text);
-    if (!isObject(parsed)) throw new CniError(6, `plugin ${name} printed invalid JSON: ${snippet(text)}`);
+    if (!isObject(parsed)) throw new CniError(ErrorCode.DecodeFailure, `plugin ${name} printed invalid JSON`, `stdout: ${snippet(text)}`);
     return parsed;
   }
   const how = out.signal ? `was killed by ${out.signal}` : `exited with status ${out.exitCode}`;
@@ -78,10 +79,9 @@ export function interpretOutput(path: string, out: ExecOutput): Record<string, u
       const details = typeof parsed.details === "string" && parsed.details !== "" ? parsed.details : undefined;
       throw new CniError(parsed.code, msg, details);
     }
-    throw new CniError(999, `plugin ${name} ${how} with unparseable error output: ${snippet(text)}`, out.stderr.trim() || undefined);
+    throw new CniError(ErrorCode.Internal, `plugin ${name} ${how} with unparseable error output`, `stdout: ${snippet(text)}${stderr ? `\nstderr: ${stderr}` : ""}`);
   }
-  const stderr = out.stderr.trim();
-  throw new CniError(999, `plugin ${name} ${how} with no error message${stderr ? `: ${snippet(stderr)}` : ""}`);
+  throw new CniError(ErrorCode.Internal, `plugin ${name} ${how} with no error message`, `${path} ${how}; stderr: ${stderr || "(empty)"}`);
 }
 
 /** Run a plugin and interpret its answer (see interpretOutput). */

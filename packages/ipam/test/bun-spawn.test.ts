@@ -28,7 +28,7 @@ function check(r: Record<string, unknown>, dir: string): void {
     stderrSeen: ["ADD\n"],
     error: { code: 11, message: "pool busy", details: "retry later" },
     timeout: { code: 11, message: expect.stringContaining("timed out after 200 ms") },
-    crash: { code: 999, message: expect.stringMatching(/SIGKILL.*panic: boom/) },
+    crash: { code: 999, message: expect.stringMatching(/killed by SIGKILL with no error message$/), details: expect.stringMatching(/stderr: panic: boom$/) },
     wrapper: { ok: `${dir}/arg0` },
     status: { ok: { stdout: "hi\n", stderr: "err\n", exitCode: 3, signal: null } },
   });

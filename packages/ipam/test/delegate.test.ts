@@ -28,7 +28,14 @@ describe("findPlugin", () => {
   });
   it("rejects a type that is a path, and an empty CNI_PATH", () => {
     expect(() => findPlugin("../bin/sh", ["/bin"])).toThrowError(expect.objectContaining({ code: 7 }));
-    expect(() => findPlugin("sh", [])).toThrowError(expect.objectContaining({ code: 4 }));
+    expect(() => findPlugin("sh", [])).toThrowError(
+      expect.objectContaining({ code: 4, message: 'CNI_PATH is required to find delegate plugin "sh" and is missing or empty' }),
+    );
+  });
+  it("a delegate with CNI_PATH unset or empty: code 4 naming CNI_PATH, nothing run", async () => {
+    for (const env of [{}, { CNI_PATH: "" }, { CNI_PATH: ":" }]) {
+      await expect(delegate("ADD", "host-local", "{}", { env })).rejects.toMatchObject({ code: 4, message: expect.stringContaining("CNI_PATH") });
+    }
   });
   it("skips directories (only regular files are plugins)", () => {
     const a = plugins({});
@@ -85,7 +92,7 @@ describe("delegate", () => {
 
   it("reports a delegate that crashed (signal, no output) with code 999 and its stderr", async () => {
     const dir = plugins({ crash: `echo "panic: boom" >&2; kill -9 $$` });
-    await expect(delegate("GC", "crash", "{}", { env: { CNI_PATH: dir } })).rejects.toMatchObject({ code: 999, message: expect.stringMatching(/SIGKILL.*panic: boom/) });
+    await expect(delegate("GC", "crash", "{}", { env: { CNI_PATH: dir } })).rejects.toMatchObject({ code: 999, message: expect.stringMatching(/killed by SIGKILL with no error message$/), details: expect.stringMatching(/stderr: panic: boom$/) });
   });
 
   it("reports garbage on stdout as a decode failure", async () => {

@@ -4,20 +4,55 @@ import { spawnCollect, type SpawnOutcome } from "./spawn.js";
 /** What a failing program told us, classified so callers can branch without parsing stderr. */
 export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "unsupported" | "missing-binary" | "other";
 
-/** A program exited non-zero (or could not start). Carries the exact argv and stderr. */
+/**
+ * A program exited non-zero (or could not start). msg is one line: the command and the
+ * program's reason ("ip link del dev eth0: Cannot find device "eth0""); details the whole
+ * command line, the exit status and all of stderr. `code` defaults from `failure` (11 busy,
+ * 50 missing binary, else 999); `reason` replaces stderr's first line in msg when the
+ * program's own words are not the best reason.
+ */
 export class ExecError extends CniError {
   readonly argv: readonly string[];
   readonly stderr: string;
   readonly exitCode: number | null;
   readonly failure: ExecFailure;
-  constructor(argv: readonly string[], stderr: string, exitCode: number | null, failure: ExecFailure, code?: number) {
-    const msg = `${argv.join(" ")}: ${stderr.trim() || `exit status ${exitCode}`}`;
-    super(code ?? codeFor(failure), msg, stderr.trim() || undefined);
+  constructor(argv: readonly string[], stderr: string, exitCode: number | null, failure: ExecFailure, code?: number, reason?: string) {
+    const why = reason ?? firstReason(stderr) ?? (exitCode === null ? "did not run" : `exit status ${exitCode}`);
+    super(code ?? codeFor(failure), `${shownCommand(argv)}: ${why}`, execDetails(argv, exitCode, stderr));
     this.argv = argv;
     this.stderr = stderr;
     this.exitCode = exitCode;
     this.failure = failure;
   }
+}
+
+const MAX_SHOWN = 200;
+
+/** The command as an operator would type it: no nsenter wrapper, the program by name, capped. */
+function shownCommand(argv: readonly string[]): string {
+  let cmd = argv;
+  if (argv[0] === "nsenter" && argv.includes("--")) {
+    const [prog = "", ...rest] = argv.slice(argv.indexOf("--") + 1);
+    cmd = [prog.slice(prog.lastIndexOf("/") + 1), ...rest];
+  }
+  const line = commandLine(cmd);
+  return line.length > MAX_SHOWN ? `${line.slice(0, MAX_SHOWN)}...` : line;
+}
+
+/** argv as one line; words that are not plain are JSON-quoted so the split stays visible. */
+function commandLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
+/** The line of stderr that says why: the first that is not a warning (iproute2, nft and iptables put it first). */
+function firstReason(stderr: string): string | undefined {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.find((l) => !/^warning\b/i.test(l)) ?? lines[0];
+}
+
+function execDetails(argv: readonly string[], exitCode: number | null, stderr: string): string {
+  const status = exitCode === null ? "no exit status" : `exit status ${exitCode}`;
+  return `command: ${commandLine(argv)}\n${status}\nstderr: ${stderr.trim() || "(empty)"}`;
 }
 
 function codeFor(f: ExecFailure): number {
@@ -82,11 +117,12 @@ export async function run(argv: readonly string[], opts: ExecOptions = {}): Prom
     r = await spawnCollect(argv, { env: { ...process.env, LC_ALL: "C" }, input: opts.input });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ExecError(argv, err.message, null, err.code === "ENOENT" ? "missing-binary" : "other");
+    const missing = err.code === "ENOENT";
+    throw new ExecError(argv, err.message, null, missing ? "missing-binary" : "other", undefined, missing ? "program not found" : `cannot start (${err.code ?? err.message})`);
   }
   if (r.exitCode === 0) return { stdout: r.stdout, stderr: r.stderr };
   const text = r.stderr || r.stdout;
-  throw new ExecError(argv, text || (r.signal ? `killed by ${r.signal}` : ""), r.exitCode, classify(text));
+  throw new ExecError(argv, text, r.exitCode, classify(text), undefined, r.signal && !text.trim() ? `killed by ${r.signal}` : undefined);
 }
 
 export function isExecFailure(e: unknown, f: ExecFailure): boolean {

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types";
 import { runIn, type Netns } from "./netns.js";
 import { threadNetns } from "./thread-netns.js";
 import { ExecError } from "./exec.js";
@@ -71,7 +71,7 @@ function writeKeys(list: ReadonlyArray<readonly [string, string]>, o: SysctlOpti
       writeFileSync(`/proc/sys/${k}`, v);
     } catch (e) {
       if (o.ignoreMissing && (e as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw new CniError(ErrorCode.IoFailure, `sysctl ${k}=${v}: ${(e as Error).message}`);
+      throw ioFailure(`cannot set sysctl ${k} to ${v}`, e);
     }
   }
 }
@@ -82,13 +82,13 @@ export async function getSysctl(ns: Netns, key: string): Promise<string> {
     try {
       return readFileSync(`/proc/sys/${k}`, "utf8").trim();
     } catch (e) {
-      throw new CniError(ErrorCode.IoFailure, `sysctl ${k}: ${(e as Error).message}`);
+      throw ioFailure(`cannot read sysctl ${k}`, e);
     }
   }
   try {
     return (await runIn({ path: ns.path }, ["sysctl", "-n", k])).stdout.trim();
   } catch (e) {
-    if (e instanceof ExecError) throw new CniError(ErrorCode.IoFailure, e.message, e.stderr);
+    if (e instanceof ExecError) throw new CniError(ErrorCode.IoFailure, e.message, e.details);
     throw e;
   }
 }

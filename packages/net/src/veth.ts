@@ -58,7 +58,7 @@ export async function createVeth(ns: Netns, o: VethOptions): Promise<{ name: str
       if (!(e instanceof ExecError) || e.failure !== "exists" || e.argv[2] !== "add") throw e;
       // Which end collided? Only a random host name is worth another try.
       if (o.name === undefined && (await getLink(ns, name))) continue;
-      throw new ExecError(e.argv, `a link named ${o.name ?? o.peerName} already exists: ${e.stderr}`, e.exitCode, "exists");
+      throw new ExecError(e.argv, e.stderr, e.exitCode, "exists", undefined, `a link named ${o.name ?? o.peerName} already exists`);
     }
   }
   throw new CniError(ErrorCode.TryAgainLater, "failed to find a unique veth name");

@@ -37,8 +37,9 @@ describe("netlink codec", () => {
 });
 
 const NETLINK = resolve(import.meta.dirname, "../src/netlink/index.ts");
+const TYPES = resolve(import.meta.dirname, "../../types/src/index.ts");
 
-const IMPORTS = `import { openSync, closeSync } from "node:fs";\nimport * as nl from ${JSON.stringify(NETLINK)};`;
+const IMPORTS = `import { openSync, closeSync } from "node:fs";\nimport * as nl from ${JSON.stringify(NETLINK)};\nimport { describeError } from ${JSON.stringify(TYPES)};`;
 const ipj = (ns: string, ...args: string[]) => JSON.parse(execFileSync("ip", ["-n", ns, "-j", "-d", ...args], { encoding: "utf8" }) || "[]");
 
 describe("netlink requests (under bun)", () => {
@@ -70,7 +71,7 @@ nl.nlAddRoute(c, e.index, { dst: "0.0.0.0/0", via: "10.77.0.1" }, "default");
 nl.nlAddRoute(c, e.index, { dst: "10.99.0.0/16", metric: 50 }, "link route");
 nl.nlAddRoute(c, e.index, { dst: "10.98.0.0/16", via: "10.77.0.1", table: 300 }, "table route");
 let unreach = null;
-try { nl.nlAddRoute(c, e.index, { dst: "10.97.0.0/16", via: "10.200.0.1" }, "ip route add 10.97.0.0/16 via 10.200.0.1"); } catch (err) { unreach = { code: err.code, msg: err.message }; }
+try { nl.nlAddRoute(c, e.index, { dst: "10.97.0.0/16", via: "10.200.0.1" }, "ip route add 10.97.0.0/16 via 10.200.0.1"); } catch (err) { unreach = { code: err.code, msg: err.message, details: describeError(err) }; }
 const missing = nl.nlGetLink(c, "nope0") ?? null;
 console.log(JSON.stringify({ br, h, e, dup, unreach, missing }));`,
     );
@@ -96,7 +97,9 @@ console.log(JSON.stringify({ br, h, e, dup, unreach, missing }));`,
       expect.objectContaining({ dst: "10.98.0.0/16", gateway: "10.77.0.1", table: "300" }),
     ]));
     expect(out.unreach.code).toBe("ENETUNREACH");
-    expect(out.unreach.msg).toMatch(/^ip route add 10\.97\.0\.0\/16 via 10\.200\.0\.1: Error: Nexthop has invalid gateway/);
+    expect(out.unreach.msg).toMatch(/^ip route add 10\.97\.0\.0\/16 via 10\.200\.0\.1: Error: Nexthop has invalid gateway\.?$/);
+    // An error object's details: the error's name, its message (the kernel's extack text) and the errno.
+    expect(out.unreach.details).toMatch(/^NetlinkError: ip route add 10\.97\.0\.0\/16 via 10\.200\.0\.1: Error: Nexthop has invalid gateway\.? \[errno ENETUNREACH \(101\)\]$/);
     expect(out.missing).toBeNull();
   });
 });

@@ -16,10 +16,15 @@ const expected = {
   rejectedStdin: { ok: { stdout: "", stderr: "" } },
   earlyExit: { failure: "other", exitCode: 3 },
   env: { ok: "C\n" },
-  notFound: { failure: "not-found", code: 999, exitCode: 2, stderr: 'Cannot find device "x"' },
-  exists: { failure: "exists", code: 999, exitCode: 2, stderr: "RTNETLINK answers: File exists" },
-  missingBinary: { failure: "missing-binary", code: 50, exitCode: null },
-  signal: { failure: "other", code: 999, exitCode: null, stderr: "killed by SIGKILL" },
+  // msg: the command and the program's reason on one line; details: argv, exit status, all of stderr.
+  notFound: {
+    failure: "not-found", code: 999, exitCode: 2, stderr: 'Cannot find device "x"',
+    msg: `sh -c ${JSON.stringify("echo 'Cannot find device \"x\"' >&2; exit 2")}: Cannot find device "x"`,
+    details: `command: sh -c ${JSON.stringify("echo 'Cannot find device \"x\"' >&2; exit 2")}\nexit status 2\nstderr: Cannot find device "x"`,
+  },
+  exists: { failure: "exists", code: 999, exitCode: 2, stderr: "RTNETLINK answers: File exists", msg: expect.stringMatching(/: RTNETLINK answers: File exists$/) },
+  missingBinary: { failure: "missing-binary", code: 50, exitCode: null, msg: "tscni-no-such-program: program not found", details: expect.stringMatching(/^command: tscni-no-such-program\nno exit status\nstderr: .+/) },
+  signal: { failure: "other", code: 999, exitCode: null, stderr: "", msg: 'sh -c "kill -9 $$": killed by SIGKILL', details: 'command: sh -c "kill -9 $$"\nno exit status\nstderr: (empty)' },
   raw: { stdout: "out\n", stderr: "err\n", exitCode: 7, signal: null, timedOut: false },
   timeout: { exitCode: null, signal: "SIGKILL", timedOut: true },
 };

@@ -1,4 +1,4 @@
-import { ALL_VERSIONS, CURRENT_VERSION, CniError, ErrorCode, convertResult, isCniError, parseCniArgs, parseWith, toCurrentResult } from "@tscni/types";
+import { ALL_VERSIONS, CURRENT_VERSION, CniError, ErrorCode, compareVersions, convertResult, describeError, isCniError, parseCniArgs, parseWith, toCurrentResult } from "@tscni/types";
 import type { CmdEnv } from "./env.js";
 import { readCmdEnv } from "./env.js";
 import { createLogger } from "./logger.js";
@@ -9,7 +9,7 @@ import { checkVersion } from "./version-check.js";
 
 export interface Io {
   env: Record<string, string | undefined>;
-  /** Read lazily: VERSION never touches stdin. */
+  /** Read once, when the call gets that far (not for a CNI_COMMAND skel refuses). */
   stdin: () => Buffer;
   stderr: (s: string) => void;
 }
@@ -25,7 +25,7 @@ export async function run(plugin: Plugin, io: Io): Promise<Outcome> {
   try {
     const cmd = readCmdEnv(io.env);
     const versions = plugin.versions ?? ALL_VERSIONS;
-    if (cmd.command === "VERSION") return ok(JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: versions }));
+    if (cmd.command === "VERSION") return ok(JSON.stringify({ cniVersion: versionAsked(io) ?? highest(versions), supportedVersions: versions }));
 
     const stdin = io.stdin();
     const raw = decodeConfig(stdin);
@@ -83,6 +83,24 @@ function pickHandler(plugin: Plugin, cmd: CmdEnv): AnyHandler | undefined {
   return h;
 }
 
+/**
+ * VERSION's input is `{"cniVersion": ...}` and its answer carries that same version (SPEC.md
+ * "VERSION"). Undefined when there is none to echo: no stdin, not JSON, no string version.
+ * Only JSON.parse: VERSION is every plugin's start-up cost, so no schema is built here.
+ */
+function versionAsked(io: Io): string | undefined {
+  try {
+    const v = (JSON.parse(io.stdin().toString("utf8")) as { cniVersion?: unknown } | null)?.cniVersion;
+    return typeof v === "string" && v !== "" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function highest(versions: readonly string[]): string {
+  return versions.reduce((a, b) => (compareVersions(b, a) > 0 ? b : a), versions[0] ?? CURRENT_VERSION);
+}
+
 function decodeConfig(stdin: Buffer): Record<string, unknown> {
   let raw: unknown;
   try {
@@ -92,7 +110,7 @@ function decodeConfig(stdin: Buffer): Record<string, unknown> {
     throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: invalid JSON", (e as Error).message);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: not a JSON object");
+    throw new CniError(ErrorCode.DecodeFailure, "error decoding network config: not a JSON object", `stdin holds ${raw === null ? "null" : Array.isArray(raw) ? "an array" : `a ${typeof raw}`}`);
   return raw as Record<string, unknown>;
 }
 
@@ -125,6 +143,7 @@ function makeContext(cmd: CmdEnv, config: unknown, prevResult: Context<unknown>[
 
 const ok = (stdout: string): Outcome => ({ stdout, exitCode: 0 });
 
+/** The spec's error object (all four keys) for whatever was thrown. */
 function fail(e: unknown, cniVersion: string, io: Io): Outcome {
   let err: CniError;
   if (isCniError(e)) err = e as CniError;
@@ -132,9 +151,13 @@ function fail(e: unknown, cniVersion: string, io: Io): Outcome {
     const msg = e instanceof Error ? e.message : String(e);
     // The stack helps whoever reads the log; stdout keeps only the spec's error object.
     io.stderr(`${e instanceof Error && e.stack ? e.stack : msg}\n`);
-    err = new CniError(ErrorCode.Internal, msg || "internal error");
+    err = new CniError(ErrorCode.Internal, firstLine(msg) || "internal error", describeError(e));
   }
-  const body: Record<string, unknown> = { cniVersion, code: err.code, msg: err.message };
-  if (err.details) body.details = err.details;
-  return { stdout: JSON.stringify(body), exitCode: 1 };
+  return { stdout: JSON.stringify(CniError.prototype.toJSON.call(err, cniVersion)), exitCode: 1 };
+}
+
+/** msg is one line; the whole text is in details. */
+function firstLine(s: string): string {
+  const i = s.indexOf("\n");
+  return (i < 0 ? s : s.slice(0, i)).trim();
 }

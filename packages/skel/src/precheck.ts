@@ -6,6 +6,26 @@ import { statSync } from "node:fs";
  * through, and skel's own checks (names.ts, netns-guard.ts) are built on the same rules.
  */
 
+/** Which CNI_* variables a verb takes, and whether it requires them. */
+export type Need = "required" | "optional";
+
+/**
+ * Per verb (SPEC.md "Parameters"; INIT/DEINIT from LIFECYCLE.md). CNI_PATH is optional
+ * everywhere: only a plugin that finds delegates needs it, and that check is where they
+ * are found (@tscni/ipam's findPlugin, code 4 naming CNI_PATH).
+ */
+export const ENV_NEEDS: Readonly<Record<string, Readonly<Record<string, Need>>>> = {
+  CNI_CONTAINERID: { ADD: "required", CHECK: "required", DEL: "required" },
+  CNI_NETNS: { ADD: "required", CHECK: "required", DEL: "optional" },
+  CNI_IFNAME: { ADD: "required", CHECK: "required", DEL: "required" },
+  CNI_PATH: { ADD: "optional", CHECK: "optional", DEL: "optional", GC: "optional", STATUS: "optional", INIT: "optional", DEINIT: "optional" },
+};
+
+/** The variables `command` requires that `env` lacks (empty counts as missing), in ENV_NEEDS order. */
+export function missingEnv(env: Record<string, string | undefined>, command: string): string[] {
+  return Object.keys(ENV_NEEDS).filter((name) => ENV_NEEDS[name]![command] === "required" && !env[name]);
+}
+
 /** Same character class libcni and Go's skel accept for container IDs and network names. */
 export const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
 export const MAX_IFNAME = 15; // IFNAMSIZ - 1

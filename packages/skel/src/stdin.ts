@@ -1,4 +1,4 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types";
 import { MAX_STDIN_BYTES, readFdSync, type FdRead } from "./read-fd.js";
 
 export { MAX_STDIN_BYTES };
@@ -7,7 +7,7 @@ export { MAX_STDIN_BYTES };
 export function stdinOrError(r: FdRead): Buffer {
   if ("data" in r) return r.data;
   if ("oversize" in r) throw new CniError(ErrorCode.DecodeFailure, `stdin larger than ${MAX_STDIN_BYTES} bytes`);
-  throw new CniError(ErrorCode.IoFailure, `error reading from stdin: ${(r.error as Error).message}`);
+  throw ioFailure("error reading from stdin", r.error);
 }
 
 /** Reads all of fd 0 synchronously (plugins read stdin once, before anything else). */

@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { CniError, netConfSchema, type Result } from "@tscni/types";
-import { dispatch, type Plugin } from "../src/index.js";
+import { dispatch, run, type Plugin } from "../src/index.js";
 
-const schema = z.extend(netConfSchema, { mode: z.optional(z.enum(["ok", "cni", "plain"])) });
+const schema = z.extend(netConfSchema, { mode: z.optional(z.enum(["ok", "cni", "cni-short", "plain", "multiline", "errno", "string"])) });
 const seen: Record<string, unknown> = {};
 
 const plugin: Plugin<typeof schema> = {
@@ -12,7 +13,11 @@ const plugin: Plugin<typeof schema> = {
   config: schema,
   add: (ctx) => {
     if (ctx.config.mode === "cni") throw new CniError(11, "busy", "retry");
+    if (ctx.config.mode === "cni-short") throw new CniError(11, "busy");
     if (ctx.config.mode === "plain") throw new Error("kaboom");
+    if (ctx.config.mode === "multiline") throw new RangeError("first line\nsecond line");
+    if (ctx.config.mode === "errno") readFileSync("/nonexistent/tscni-dispatch-test");
+    if (ctx.config.mode === "string") throw "thrown string"; // eslint-disable-line no-throw-literal
     seen.prev = ctx.prevResult;
     const r: Result = {
       cniVersion: "1.1.0",
@@ -31,10 +36,28 @@ const conf = (v: string, extra: object = {}) => JSON.stringify({ cniVersion: v, 
 const call = (cmd: string, stdin: string, env: object = {}) => dispatch(plugin as Plugin, { env: { ...base, CNI_COMMAND: cmd, ...env }, stdin });
 
 describe("dispatch", () => {
-  it("answers VERSION without reading stdin", async () => {
-    const out = await dispatch(plugin as Plugin, { env: { CNI_COMMAND: "VERSION" }, stdin: "not json" });
-    expect(out.exitCode).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", supportedVersions: ["0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
+  it("answers VERSION with the cniVersion given on input (SPEC.md VERSION)", async () => {
+    for (const v of ["1.1.0", "1.0.0", "0.3.1", "0.1.0"]) {
+      const out = await dispatch(plugin as Plugin, { env: { CNI_COMMAND: "VERSION" }, stdin: JSON.stringify({ cniVersion: v }) });
+      expect(out.exitCode).toBe(0);
+      expect(JSON.parse(out.stdout)).toEqual({ cniVersion: v, supportedVersions: ["0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
+    }
+  });
+
+  it("answers VERSION with the highest supported version when the input gives none", async () => {
+    // Listed out of order, and not up to CURRENT_VERSION: the highest is 1.0.0.
+    const old: Plugin = { ...(plugin as Plugin), versions: ["0.4.0", "1.0.0", "0.3.1"] };
+    const inputs = [undefined, "", "not json", "null", "[]", "{}", '{"cniVersion":""}', '{"cniVersion":1}', '"1.0.0"'];
+    for (const stdin of inputs) {
+      const out = await dispatch(old, { env: { CNI_COMMAND: "VERSION" }, ...(stdin === undefined ? {} : { stdin }) });
+      expect({ stdin, exitCode: out.exitCode, json: JSON.parse(out.stdout) }).toEqual({ stdin, exitCode: 0, json: { cniVersion: "1.0.0", supportedVersions: ["0.4.0", "1.0.0", "0.3.1"] } });
+    }
+    // Stdin that cannot be read at all (closed, too large) is no input either.
+    const unreadable = await run(old, { env: { CNI_COMMAND: "VERSION" }, stdin: () => { throw new CniError(5, "error reading from stdin"); }, stderr: () => {} });
+    expect(JSON.parse(unreadable.stdout)).toEqual({ cniVersion: "1.0.0", supportedVersions: ["0.4.0", "1.0.0", "0.3.1"] });
+    // A plugin without a list supports every version: the highest is the current one.
+    const all = await dispatch({ config: netConfSchema, add: () => ({}), del: () => {} }, { env: { CNI_COMMAND: "VERSION" } });
+    expect(JSON.parse(all.stdout).cniVersion).toBe("1.1.0");
   });
 
   it("converts the ADD result to the config's version", async () => {
@@ -70,11 +93,12 @@ describe("dispatch", () => {
     expect(JSON.parse(out.stdout).code).toBe(code);
   });
 
-  it("reports schema violations with code 7 and the zod path", async () => {
+  it("reports schema violations with code 7: msg names the zod path, details every issue", async () => {
     const out = await call("ADD", conf("1.1.0", { mode: "weird" }));
     const err = JSON.parse(out.stdout);
     expect(err.code).toBe(7);
-    expect(err.msg).toContain("mode");
+    expect(err.msg).toBe("invalid network config: mode");
+    expect(err.details).toBe('mode: expected one of "ok", "cni", "cni-short", "plain", "multiline", "errno", "string", got string "weird"');
   });
 
   it("passes a thrown CniError through with its code and details", async () => {
@@ -82,12 +106,42 @@ describe("dispatch", () => {
     expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 11, msg: "busy", details: "retry" });
   });
 
-  it("turns any other throw into 999, stack on stderr only", async () => {
+  it("a CniError without longer text: details repeats msg (all four keys, always)", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "cni-short" }));
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 11, msg: "busy", details: "busy" });
+    // skel's own errors too
+    const env = await dispatch(plugin as Plugin, { env: { CNI_COMMAND: "ADD" }, stdin: conf("1.1.0") });
+    expect(JSON.parse(env.stdout)).toEqual({
+      cniVersion: "1.1.0", code: 4, msg: "required env variables [CNI_CONTAINERID,CNI_NETNS,CNI_IFNAME] missing", details: "required env variables [CNI_CONTAINERID,CNI_NETNS,CNI_IFNAME] missing",
+    });
+    const arr = JSON.parse((await call("ADD", "[1]")).stdout);
+    expect(arr).toEqual({ cniVersion: "1.1.0", code: 6, msg: "error decoding network config: not a JSON object", details: "stdin holds an array" });
+  });
+
+  it("turns any other throw into 999 with its name and message in details; stack on stderr only", async () => {
     const out = await call("ADD", conf("1.1.0", { mode: "plain" }));
-    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 999, msg: "kaboom" });
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 999, msg: "kaboom", details: "Error: kaboom" });
     expect(out.stdout).not.toContain("at ");
     expect(out.stderr).toContain("kaboom");
     expect(out.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("a multi-line message: msg is its first line, details all of it", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "multiline" }));
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 999, msg: "first line", details: "RangeError: first line\nsecond line" });
+  });
+
+  it("a Node errno error: details carry the errno code, syscall and path", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "errno" }));
+    const err = JSON.parse(out.stdout);
+    expect(err).toMatchObject({ code: 999, msg: "ENOENT: no such file or directory, open '/nonexistent/tscni-dispatch-test'" });
+    expect(err.details).toMatch(/^Error: ENOENT: .* \[errno ENOENT \(2\), syscall open, path \/nonexistent\/tscni-dispatch-test\]$/);
+    expect(out.stdout).not.toContain("    at ");
+  });
+
+  it("a thrown value that is not an Error still gives all four keys", async () => {
+    const out = await call("ADD", conf("1.1.0", { mode: "string" }));
+    expect(JSON.parse(out.stdout)).toEqual({ cniVersion: "1.1.0", code: 999, msg: "thrown string", details: "thrown string" });
   });
 
   it("gates STATUS and GC to 1.1.0 configs; missing handlers succeed", async () => {

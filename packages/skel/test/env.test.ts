@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CniError } from "@tscni/types";
 import { readCmdEnv } from "../src/env.js";
 import { validateIfName } from "../src/names.js";
+import { missingEnv } from "../src/precheck.js";
 
 const full = { CNI_COMMAND: "ADD", CNI_CONTAINERID: "c1", CNI_NETNS: "/var/run/netns/x", CNI_IFNAME: "eth0", CNI_PATH: "/opt/cni/bin:/usr/lib/cni" };
 
@@ -21,13 +22,9 @@ describe("readCmdEnv", () => {
   });
 
   it.each([
-    ["ADD", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_PATH"]],
-    ["CHECK", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_PATH"]],
-    ["DEL", ["CNI_CONTAINERID", "CNI_IFNAME", "CNI_PATH"]],
-    ["GC", ["CNI_PATH"]],
-    ["STATUS", ["CNI_PATH"]],
-    ["INIT", ["CNI_PATH"]],
-    ["DEINIT", ["CNI_PATH"]],
+    ["ADD", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"]],
+    ["CHECK", ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"]],
+    ["DEL", ["CNI_CONTAINERID", "CNI_IFNAME"]],
   ])("%s names every missing required variable", (cmd, vars) => {
     try {
       readCmdEnv({ CNI_COMMAND: cmd });
@@ -36,6 +33,22 @@ describe("readCmdEnv", () => {
       expect((e as CniError).code).toBe(4);
       expect((e as CniError).message).toBe(`required env variables [${vars.join(",")}] missing`);
     }
+  });
+
+  it.each(["ADD", "CHECK", "DEL", "GC", "STATUS", "INIT", "DEINIT"])("%s does not require CNI_PATH (only plugins that find delegates do), and still parses it", (cmd) => {
+    for (const path of [undefined, ""]) expect(readCmdEnv({ ...full, CNI_COMMAND: cmd, CNI_PATH: path }).path).toEqual([]);
+    expect(readCmdEnv({ ...full, CNI_COMMAND: cmd, CNI_PATH: "/a::/b:" }).path).toEqual(["/a", "/b"]);
+  });
+
+  it("verbs without container variables need none", () => {
+    for (const cmd of ["GC", "STATUS", "INIT", "DEINIT", "VERSION"]) expect(readCmdEnv({ CNI_COMMAND: cmd }).command).toBe(cmd);
+  });
+
+  it("missingEnv (skel's rule, as early code asks it) agrees with readCmdEnv", () => {
+    expect(missingEnv({ CNI_COMMAND: "DEL", CNI_CONTAINERID: "c", CNI_IFNAME: "eth0" }, "DEL")).toEqual([]);
+    expect(missingEnv({ CNI_IFNAME: "eth0", CNI_PATH: "/x" }, "DEL")).toEqual(["CNI_CONTAINERID"]);
+    expect(missingEnv({}, "ADD")).toEqual(["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"]);
+    expect(missingEnv({}, "GC")).toEqual([]);
   });
 
   it("DEL does not need CNI_NETNS; VERSION needs nothing", () => {

@@ -56,7 +56,7 @@ function to020(r: Result040, toVersion: CniVersion): Result020 {
     else if (v === "6" && !ip6) ip6 = compact({ ip: ipc.address, gateway: ipc.gateway });
   }
   if (!ip4 && !ip6) {
-    throw new CniError(ErrorCode.IncompatibleVersion, `cannot convert result to ${toVersion}: no IP address (${toVersion} requires ip4 or ip6)`);
+    throw new CniError(ErrorCode.IncompatibleVersion, `cannot convert result to ${toVersion}: no IP address`, `a ${toVersion} result requires ip4 or ip6`);
   }
   // Routes go under the address of their destination's family; routes of a family without an address are dropped.
   const r4: Route020[] = [];

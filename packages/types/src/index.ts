@@ -1,6 +1,6 @@
 export * from "./errors.js";
 export { ALL_VERSIONS, CURRENT_VERSION, compareVersions, parseVersion, isKnownVersion, supportsMultipleAddresses, type CniVersion } from "./version.js";
-export { parseWith, formatPath, formatIssues } from "./parse.js";
+export { parseWith, formatPath, formatIssues, issuesError } from "./parse.js";
 export { isIP, isCIDR, ipVersion, cidrVersion } from "./ip.js";
 export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from "./netconf.js";
 export { netConfListSchema, type NetConfList } from "./conflist.js";

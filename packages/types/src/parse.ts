@@ -60,17 +60,28 @@ function issueText(issue: Issue, data: unknown): string {
   }
 }
 
-/** One line per issue: "path: text". */
+/** Every issue as "path: text", joined by "; ". */
 export function formatIssues(issues: readonly Issue[], data: unknown): string {
   return issues.map((i) => `${formatPath(i.path)}: ${issueText(i, data)}`).join("; ");
 }
 
 /**
- * Validate `data` against `schema`; on failure throw CniError(7) whose message
- * names each failing path, prefixed by `what` (e.g. "network config").
+ * The error for failed validation: msg is `what` and the first failing path (plus how many
+ * more issues there are), details every issue with its path and text.
+ */
+export function issuesError(code: number, what: string, issues: readonly Issue[], data: unknown): CniError {
+  const first = issues[0];
+  const where = first === undefined ? "invalid" : first.path.length > 0 ? formatPath(first.path) : issueText(first, data);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return new CniError(code, `${what}: ${where}${more}`, formatIssues(issues, data));
+}
+
+/**
+ * Validate `data` against `schema`; on failure throw CniError(7): msg "invalid <what>:
+ * <first failing path>", details every issue (see issuesError).
  */
 export function parseWith<S extends z.ZodMiniType>(schema: S, data: unknown, what = "config"): z.output<S> {
   const r = z.safeParse(schema, data);
-  if (!r.success) throw new CniError(ErrorCode.InvalidConfig, `invalid ${what}: ${formatIssues(r.error.issues, data)}`);
+  if (!r.success) throw issuesError(ErrorCode.InvalidConfig, `invalid ${what}`, r.error.issues, data);
   return r.data;
 }

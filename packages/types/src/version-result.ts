@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { CniError, ErrorCode } from "./errors.js";
-import { formatIssues } from "./parse.js";
+import { issuesError } from "./parse.js";
 
 /** Output of the VERSION command. */
 export const versionResultSchema = z.object({
@@ -26,6 +26,6 @@ export function decodeVersionResult(raw: unknown): VersionResult {
     }
   }
   const r = z.safeParse(versionResultSchema, raw);
-  if (!r.success) throw new CniError(ErrorCode.DecodeFailure, `decoding version info: ${formatIssues(r.error.issues, raw)}`);
+  if (!r.success) throw issuesError(ErrorCode.DecodeFailure, "decoding version info", r.error.issues, raw);
   return r.data;
 }

@@ -112,7 +112,8 @@ describe("refusals", () => {
       for (const to of ["0.2.0", "0.1.0"]) {
         const e = caught(() => convertResult({ cniVersion: from, interfaces: [{ name: "eth0" }] }, to));
         expect(e.code).toBe(1);
-        expect(e.message).toMatch(/no IP address/);
+        expect(e.message).toBe(`cannot convert result to ${to}: no IP address`);
+        expect(e.details).toBe(`a ${to} result requires ip4 or ip6`);
       }
     }
   });
@@ -141,7 +142,8 @@ describe("refusals", () => {
     expect(e.message).toMatch(/ips\[0\]\.version/);
     const e2 = caught(() => convertResult({ cniVersion: "0.2.0", ip4: { ip: "10.0.0.2/24", routes: [{ gw: "10.0.0.1" }] } }, "1.1.0"));
     expect(e2.code).toBe(7);
-    expect(e2.message).toMatch(/ip4\.routes\[0\]\.dst: required string is missing/);
+    expect(e2.message).toBe("invalid 0.2.0 result: ip4.routes[0].dst");
+    expect(e2.details).toMatch(/ip4\.routes\[0\]\.dst: required string is missing/);
   });
 
   it("addresses and gateways must be real IPs in the right notation", () => {

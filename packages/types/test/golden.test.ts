@@ -88,7 +88,9 @@ describe("spec examples: results", () => {
     expect(parseWith(getResult040Schema(), bridgeResult040)).toEqual(bridgeResult040);
     expect(parseWith(getResult040Schema(), spec040PrevResult)).toEqual(spec040PrevResult);
     expect(parseWith(getResult020Schema(), bridgeResult020)).toEqual(bridgeResult020);
-    expect(() => parseWith(getResult020Schema(), { ip4: { gateway: "10.1.0.1" } }, "0.2.0 result")).toThrow(/ip4\.ip: required string is missing/);
+    expect(() => parseWith(getResult020Schema(), { ip4: { gateway: "10.1.0.1" } }, "0.2.0 result")).toThrowError(
+      expect.objectContaining({ message: "invalid 0.2.0 result: ip4.ip", details: expect.stringMatching(/ip4\.ip: required string is missing/) }),
+    );
   });
 });
 
@@ -131,5 +133,10 @@ describe("spec examples: config, VERSION, Error", () => {
     const e = new CniError(specErrorResult.code, specErrorResult.msg, specErrorResult.details);
     expect(e.toJSON("1.1.0")).toEqual(specErrorResult);
     expect(parseWith(errorResultSchema, e.toJSON("1.1.0"))).toEqual(specErrorResult);
+  });
+
+  it("CniError's error object always has all four keys: details repeats msg when there is no longer text", () => {
+    expect(new CniError(11, "busy").toJSON("0.4.0")).toEqual({ cniVersion: "0.4.0", code: 11, msg: "busy", details: "busy" });
+    expect(new CniError(11, "busy", "").toJSON("1.1.0")).toEqual({ cniVersion: "1.1.0", code: 11, msg: "busy", details: "busy" });
   });
 });

@@ -25,7 +25,9 @@ describe("netConfSchema", () => {
     expect(parseWith(netConfSchema, { type: "loopback" })).toEqual({ type: "loopback" });
     const e = err(() => parseWith(netConfSchema, { name: "n" }, "network config"));
     expect(e.code).toBe(7);
-    expect(e.message).toBe("invalid network config: type: required string is missing");
+    // msg: the first failing path; details: every issue with its text.
+    expect(e.message).toBe("invalid network config: type");
+    expect(e.details).toBe("type: required string is missing");
   });
 
   it("names the path and what was found for each violation", () => {
@@ -33,14 +35,17 @@ describe("netConfSchema", () => {
       parseWith(netConfSchema, { type: "x", cniVersion: 1, capabilities: { mac: "yes" }, runtimeConfig: [], ipam: { type: 3 } }),
     );
     expect(e.code).toBe(7);
-    expect(e.message).toContain("cniVersion: expected string, got number 1");
-    expect(e.message).toContain("capabilities.mac: expected boolean, got string \"yes\"");
-    expect(e.message).toContain("runtimeConfig: expected record, got array");
-    expect(e.message).toContain("ipam.type: expected string, got number 3");
+    expect(e.message).toBe("invalid config: cniVersion (and 3 more)");
+    expect(e.details).toContain("cniVersion: expected string, got number 1");
+    expect(e.details).toContain("capabilities.mac: expected boolean, got string \"yes\"");
+    expect(e.details).toContain("runtimeConfig: expected record, got array");
+    expect(e.details).toContain("ipam.type: expected string, got number 3");
   });
 
   it("a non-object config is code 7 at the root", () => {
-    expect(err(() => parseWith(netConfSchema, "x")).message).toMatch(/\(root\): expected object/);
+    const e = err(() => parseWith(netConfSchema, "x"));
+    expect(e.message).toBe('invalid config: expected object, got string "x"');
+    expect(e.details).toMatch(/\(root\): expected object/);
   });
 
   it("extended plugin schemas report nested paths like ipam.ranges[0][0].subnet", () => {
@@ -49,10 +54,10 @@ describe("netConfSchema", () => {
     expect(ok.ipam?.ranges?.[0]?.[0]?.subnet).toBe("10.1.0.0/16");
     const e = err(() => parseWith(pluginSchema, { type: "bridge", mtu: 1.5, ipam: { ranges: [[{ subnet: "10.1.0.0/16" }, { gateway: "x" }], [{ subnet: 7 }]] } }, "bridge config"));
     expect(e.code).toBe(7);
-    expect(e.message).toMatch(/^invalid bridge config: /);
-    expect(e.message).toContain("ipam.ranges[0][1].subnet: required string is missing");
-    expect(e.message).toContain("ipam.ranges[1][0].subnet: expected string, got number 7");
-    expect(e.message).toContain("mtu: expected int");
+    expect(e.message).toMatch(/^invalid bridge config: [\w.[\]]+ \(and 2 more\)$/);
+    expect(e.details).toContain("ipam.ranges[0][1].subnet: required string is missing");
+    expect(e.details).toContain("ipam.ranges[1][0].subnet: expected string, got number 7");
+    expect(e.details).toContain("mtu: expected int");
   });
 
   it("parseWith returns the parsed value typed by the schema", () => {
@@ -65,7 +70,9 @@ describe("netConfSchema", () => {
 describe("netConfListSchema", () => {
   it("requires name; plugins optional", () => {
     expect(parseWith(netConfListSchema, { name: "n" })).toEqual({ name: "n" });
-    expect(err(() => parseWith(netConfListSchema, { plugins: [] }, "conflist")).message).toContain("name: required string is missing");
+    const e = err(() => parseWith(netConfListSchema, { plugins: [] }, "conflist"));
+    expect(e.message).toBe("invalid conflist: name");
+    expect(e.details).toContain("name: required string is missing");
   });
 
   it("accepts booleans and the strings true/false in any case (libcni's readBool)", () => {
@@ -79,8 +86,9 @@ describe("netConfListSchema", () => {
 
   it("each plugin entry needs a type; errors carry the index", () => {
     const e = err(() => parseWith(netConfListSchema, { name: "n", cniVersions: ["1.0.0", 2], plugins: [{ type: "bridge" }, { bridge: "x" }] }, "conflist"));
-    expect(e.message).toContain("plugins[1].type: required string is missing");
-    expect(e.message).toContain("cniVersions[1]: expected string, got number 2");
+    expect(e.message).toBe("invalid conflist: cniVersions[1] (and 1 more)");
+    expect(e.details).toContain("plugins[1].type: required string is missing");
+    expect(e.details).toContain("cniVersions[1]: expected string, got number 2");
   });
 
   it("keeps unknown list-level keys", () => {

@@ -20,6 +20,8 @@ describe("decodeVersionResult (Go's PluginDecoder rules)", () => {
     expect(code(() => decodeVersionResult({ cniVersion: "1.0.0" }))).toBe(6);
     expect(code(() => decodeVersionResult({ cniVersion: "1.0.0", supportedVersions: [] }))).toBe(6);
     expect(code(() => decodeVersionResult("1.0.0"))).toBe(6);
-    expect(() => decodeVersionResult({ cniVersion: "1.0.0", supportedVersions: ["1.0.0", 2] })).toThrow(/supportedVersions\[1\]/);
+    expect(() => decodeVersionResult({ cniVersion: "1.0.0", supportedVersions: ["1.0.0", 2] })).toThrowError(
+      expect.objectContaining({ code: 6, message: "decoding version info: supportedVersions[1]", details: "supportedVersions[1]: expected string, got number 2" }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { spawnCollect, type SpawnOutcome } from "@tscni/net/spawn";
-import { ifNameProblem, isOwnNetns, VALID_NAME } from "@tscni/skel/precheck";
+import { ifNameProblem, isOwnNetns, missingEnv, VALID_NAME } from "@tscni/skel/precheck";
 import { mark } from "./trace.js";
 
 /*
@@ -8,8 +8,8 @@ import { mark } from "./trace.js";
  * unregister_netdevice), and it needs only CNI_NETNS and CNI_IFNAME. The executable
  * starts it from its first module, before the rest loads, and del() claims its outcome.
  * It runs only where skel's own checks (@tscni/skel/precheck: the same rules) would let
- * DEL through: a valid container ID and ifname, CNI_PATH set, stdin that parses as a
- * network config, CNI_NETNS not our own netns (deleting there would take a host
+ * DEL through: every variable skel requires for DEL, a valid container ID and ifname,
+ * stdin that parses as a network config, CNI_NETNS not our own netns (deleting there would take a host
  * interface). So a DEL that skel turns away removes nothing. Only light imports: this
  * runs first.
  */
@@ -44,7 +44,7 @@ function looksLikeNetConf(stdin: Buffer): boolean {
 /** For DEL: start deleting the container end when netns, ifname and config allow it. */
 export function startEarlyLinkDel(env: NodeJS.ProcessEnv, stdin: Buffer): void {
   const { CNI_NETNS: netns, CNI_IFNAME: ifname = "", CNI_CONTAINERID: id = "" } = env;
-  if (!netns?.startsWith("/") || ifNameProblem(ifname) || !VALID_NAME.test(id) || !env.CNI_PATH) return;
+  if (!netns?.startsWith("/") || missingEnv(env, "DEL").length > 0 || ifNameProblem(ifname) || !VALID_NAME.test(id)) return;
   // Gone: del() removes the host end by its alias instead. Our own netns: never here.
   if (!looksLikeNetConf(stdin) || !existsSync(netns) || isOwnNetns(netns)) return;
   const outcome = spawnCollect(linkDelArgv(netns, ifname), { env: { PATH: env.PATH } });

@@ -24,7 +24,11 @@ const ERRNO: Record<number, [string, string]> = {
   101: ["ENETUNREACH", "Network is unreachable"],
 };
 
-/** The kernel refused a request: errno, its name, and the kernel's own words when it sent any. */
+/**
+ * The kernel refused a request: errno, its name, and the kernel's own words when it sent any.
+ * The message is one line, the request as ip would be typed and the kernel's reason; an error
+ * object's details (describeError) add the errno name and number.
+ */
 export class NetlinkError extends Error {
   readonly code: string;
   /** The refusal in ip's words: the kernel's message, else the errno text. */
@@ -33,6 +37,7 @@ export class NetlinkError extends Error {
     const [code, text] = ERRNO[errno] ?? [`E${errno}`, `errno ${errno}`];
     const why = extack ? `Error: ${extack}` : `RTNETLINK answers: ${text}`;
     super(`${what}: ${why}`);
+    this.name = "NetlinkError";
     this.code = code;
     this.why = why;
   }

@@ -1,6 +1,6 @@
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types";
 
 export type LockMode = "shared" | "exclusive";
 export type Release = () => void;
@@ -27,8 +27,13 @@ const CONFLICT_EXIT = 75;
  * same string, so a Node build and a Bun build would not exclude each other.)
  */
 export async function acquireLock(file: string, mode: LockMode, timeoutMs: number, what = file): Promise<Release> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+  let fd: number;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+  } catch (e) {
+    throw ioFailure(`cannot open the lock file for ${what}`, e);
+  }
   const args = [mode === "shared" ? "-s" : "-x", "-E", String(CONFLICT_EXIT), "-w", String(Math.max(timeoutMs, 1) / 1000), "3"];
   let code: number | null;
   let stderr = "";
@@ -43,12 +48,12 @@ export async function acquireLock(file: string, mode: LockMode, timeoutMs: numbe
     });
   } catch (e) {
     closeSync(fd);
-    throw new CniError(ErrorCode.IoFailure, `cannot run flock(1) to lock ${what}: ${(e as Error).message}`);
+    throw ioFailure(`cannot run flock(1) to lock ${what}`, e);
   }
   if (code !== 0) {
     closeSync(fd);
     if (code === CONFLICT_EXIT) throw new CniError(ErrorCode.TryAgainLater, `${what} is busy: lock not acquired within ${timeoutMs} ms`);
-    throw new CniError(ErrorCode.IoFailure, `flock(1) failed on ${file} (exit ${code}): ${stderr.trim()}`);
+    throw new CniError(ErrorCode.IoFailure, `flock(1) failed to lock ${what}`, `flock ${args.join(" ")} on ${file}: exit status ${code}${stderr.trim() ? `\nstderr: ${stderr.trim()}` : ""}`);
   }
   let released = false;
   return () => {
