@@ -19,7 +19,7 @@ export interface CmdEnv {
 export function readCmdEnv(env: Record<string, string | undefined>): CmdEnv {
   const raw = env.CNI_COMMAND ?? "";
   if (raw === "") throw new CniError(ErrorCode.InvalidEnv, "required env variables [CNI_COMMAND] missing");
-  if (!(VERBS as readonly string[]).includes(raw)) throw new CniError(ErrorCode.InvalidEnv, `unknown CNI_COMMAND: ${raw}`);
+  if (!(VERBS as readonly string[]).includes(raw)) throw new CniError(ErrorCode.InvalidEnv, `unknown CNI_COMMAND: ${raw}`, `CNI_COMMAND must be one of ${VERBS.join(", ")}`);
   const command = raw as Verb;
 
   const missing = missingEnv(env, command);

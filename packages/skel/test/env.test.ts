@@ -62,6 +62,21 @@ describe("readCmdEnv", () => {
     expect(code(() => readCmdEnv({}))).toBe(4);
   });
 
+  it("refusals carry the offending value or the allowed ones in details", () => {
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return { msg: (e as CniError).message, details: (e as CniError).details };
+      }
+      return undefined;
+    };
+    expect(err(() => readCmdEnv({ ...full, CNI_COMMAND: "FROB" }))).toEqual({ msg: "unknown CNI_COMMAND: FROB", details: "CNI_COMMAND must be one of ADD, DEL, CHECK, STATUS, GC, VERSION, INIT, DEINIT" });
+    expect(err(() => readCmdEnv({ ...full, CNI_CONTAINERID: "a;b" }))).toEqual({ msg: "invalid characters in containerID", details: 'CNI_CONTAINERID is "a;b"' });
+    expect(err(() => readCmdEnv({ ...full, CNI_IFNAME: "a/b" }))).toEqual({ msg: "interface name contains / or : or whitespace characters", details: 'CNI_IFNAME is "a/b"' });
+    expect(err(() => readCmdEnv({ ...full, CNI_IFNAME: "x".repeat(16) }))).toEqual({ msg: "interface name is too long", details: `interface name should be at most 15 bytes; CNI_IFNAME is "${"x".repeat(16)}"` });
+  });
+
   it("validates the container ID", () => {
     expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "../etc" }))).toBe(4);
     expect(code(() => readCmdEnv({ ...full, CNI_CONTAINERID: "a;rm -rf" }))).toBe(4);

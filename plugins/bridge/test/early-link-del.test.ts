@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
 import { call, CNI_PATH, conf, hasLink, OUR_BIN, ports } from "./helpers.js";
@@ -49,14 +51,27 @@ describe("DEL's link deletion started early", () => {
     expect(await hasLink(sb, sb.host, "tbkown0")).toBe(true);
   });
 
-  it("no container ID or CNI_PATH, or a container ID skel refuses: skel's code, nothing deleted", async () => {
+  it("no container ID, or a container ID skel refuses: skel's code, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
-    for (const env of [{ CNI_CONTAINERID: "" }, { CNI_PATH: "" }, { CNI_CONTAINERID: "bad id!" }] as Array<Record<string, string>>) {
+    for (const env of [{ CNI_CONTAINERID: "" }, { CNI_CONTAINERID: "bad id!" }] as Array<Record<string, string>>) {
       const r = await del(conf(sb), env);
       expect(r.exitCode).toBe(1);
       expect((r.json as any).code).toBe(4);
+      expect(r.stderr).not.toContain("early link deletion started");
       expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
     }
+  });
+
+  it("no CNI_PATH: skel lets DEL through, so the early deletion runs; IPAM's release answers code 4 naming CNI_PATH, and a DEL with it finishes", async () => {
+    expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
+    const r = await del(conf(sb), { CNI_PATH: "" });
+    expect(r.exitCode).toBe(1);
+    expect(r.json).toMatchObject({ code: 4, msg: expect.stringContaining("CNI_PATH") });
+    expect(r.stderr).toContain("early link deletion started");
+    expect(await hasLink(sb, sb.container, "eth0")).toBe(false);
+    expect(readdirSync(join(sb.tmpDir, "ipam", "tbrnet")).filter((f) => /^\d/.test(f))).toEqual(["10.88.0.2"]);
+    expect((await del(conf(sb))).exitCode).toBe(0);
+    expect(readdirSync(join(sb.tmpDir, "ipam", "tbrnet")).filter((f) => /^\d/.test(f))).toEqual([]);
   });
 
   it("interface already gone, or an ifname the kernel would refuse: DEL still answers as before", async () => {

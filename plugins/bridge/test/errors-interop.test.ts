@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canConnect, createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
-import { call, conf, GO_ONLY_PATH, hasLink, iptNat, ports } from "./helpers.js";
+import { call, conf, GO_ONLY_PATH, hasLink, iptNat, OUR_BIN, ports } from "./helpers.js";
 
 let sb: Sandbox;
 beforeEach(async () => (sb = await createSandbox({ prefix: "tbr-", containers: 2 })));
@@ -27,6 +27,16 @@ describe("a failed ADD undoes everything", () => {
     const r = await call(sb, "ADD", c);
     expect(r.exitCode).toBe(1);
     await nothingLeft();
+  });
+
+  it.each([["unset", undefined], ["empty", ""]])("CNI_PATH %s with an IPAM type: code 4 naming CNI_PATH, no veth, no reservation", async (_how, cniPath) => {
+    const env = { CNI_COMMAND: "ADD", CNI_CONTAINERID: "ctr1", CNI_IFNAME: "eth0", CNI_NETNS: sb.container.path, CNI_PATH: cniPath };
+    const r = await runExecutable(OUR_BIN, { env, stdin: conf(sb), netns: sb.host.name });
+    expect(r.exitCode).toBe(1);
+    expect(r.json).toMatchObject({ code: 4, msg: 'CNI_PATH is required to find delegate plugin "host-local" and is missing or empty' });
+    await nothingLeft();
+    expect((await sb.run(sb.host, ["ip", "-o", "link", "show", "type", "veth"])).stdout).toBe(""); // no veth, on the bridge or off it
+    expect(existsSync(join(sb.tmpDir, "ipam"))).toBe(false); // IPAM never ran
   });
 
   it("container interface name taken: IPAM reservation released", async () => {
