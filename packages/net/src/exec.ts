@@ -16,6 +16,8 @@ export class ExecError extends CniError {
   readonly stderr: string;
   readonly exitCode: number | null;
   readonly failure: ExecFailure;
+  /** Always set: command line, exit status and stderr. */
+  declare readonly details: string;
   constructor(argv: readonly string[], stderr: string, exitCode: number | null, failure: ExecFailure, code?: number, reason?: string) {
     const why = reason ?? firstReason(stderr) ?? (exitCode === null ? "did not run" : `exit status ${exitCode}`);
     super(code ?? codeFor(failure), `${shownCommand(argv)}: ${why}`, execDetails(argv, exitCode, stderr));

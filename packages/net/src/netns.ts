@@ -1,5 +1,5 @@
 import { readlinkSync, statSync, statfsSync } from "node:fs";
-import { CniError } from "@tscni/types";
+import { CniError, describeError } from "@tscni/types";
 import { run, type ExecOptions, type ExecResult, ExecError } from "./exec.js";
 import { which } from "./which.js";
 
@@ -55,8 +55,7 @@ export async function openNetns(path: string): Promise<Netns> {
     fsType = Number(statfsSync(path).type);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT") throw new NetnsError(path, "missing", err.message);
-    throw new NetnsError(path, "not-netns", err.message);
+    throw new NetnsError(path, err.code === "ENOENT" ? "missing" : "not-netns", describeError(err));
   }
   if (fsType !== NSFS_MAGIC && fsType !== PROC_SUPER_MAGIC) {
     throw new NetnsError(path, "not-netns", `filesystem magic 0x${fsType.toString(16)} is neither nsfs nor proc`);
@@ -68,7 +67,7 @@ export async function openNetns(path: string): Promise<Netns> {
     if (!/^net:\[\d+\]$/.test(target)) throw new NetnsError(path, "not-netns", `links to ${target}`);
   } catch (e) {
     if (e instanceof NetnsError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== "EINVAL") throw new NetnsError(path, "not-netns", String(e));
+    if ((e as NodeJS.ErrnoException).code !== "EINVAL") throw new NetnsError(path, "not-netns", describeError(e));
     if (fsType !== NSFS_MAGIC) throw new NetnsError(path, "not-netns", "a proc file that is not a namespace link");
   }
   return { path, name: namedNetns(path) };
@@ -98,8 +97,8 @@ export async function runIn(ns: Netns, argv: readonly string[], opts?: ExecOptio
     return await run(inNetns(ns, argv), opts);
   } catch (e) {
     if (e instanceof ExecError && ns.path) {
-      if (/Cannot open network namespace|nsenter: cannot open/.test(e.stderr)) throw new NetnsError(ns.path, "missing", e.stderr.trim());
-      if (/nsenter: reassociate to namespace .* failed/.test(e.stderr)) throw new NetnsError(ns.path, "not-netns", e.stderr.trim());
+      if (/Cannot open network namespace|nsenter: cannot open/.test(e.stderr)) throw new NetnsError(ns.path, "missing", e.details);
+      if (/nsenter: reassociate to namespace .* failed/.test(e.stderr)) throw new NetnsError(ns.path, "not-netns", e.details);
     }
     throw e;
   }

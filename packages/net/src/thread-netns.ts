@@ -1,4 +1,5 @@
 import { closeSync, openSync } from "node:fs";
+import { describeError } from "@tscni/types";
 import { libc } from "./libc.js";
 import { NetnsError } from "./netns.js";
 
@@ -31,7 +32,7 @@ function enter<T>(setns: Setns, path: string, fn: () => T): T {
   } catch (e) {
     closeSync(home);
     const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
-    throw new NetnsError(path, missing ? "missing" : "not-netns", (e as Error).message);
+    throw new NetnsError(path, missing ? "missing" : "not-netns", describeError(e));
   }
   try {
     if (setns(target, CLONE_NEWNET) !== 0) throw new NetnsError(path, "not-netns", "setns failed");

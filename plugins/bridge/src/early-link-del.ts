@@ -8,10 +8,10 @@ import { mark } from "./trace.js";
  * unregister_netdevice), and it needs only CNI_NETNS and CNI_IFNAME. The executable
  * starts it from its first module, before the rest loads, and del() claims its outcome.
  * It runs only where skel's own checks (@tscni/skel/precheck: the same rules) would let
- * DEL through: every variable skel requires for DEL, a valid container ID and ifname,
- * stdin that parses as a network config, CNI_NETNS not our own netns (deleting there would take a host
- * interface). So a DEL that skel turns away removes nothing. Only light imports: this
- * runs first.
+ * DEL through: every variable skel requires for DEL (CNI_PATH is not one), a valid
+ * container ID and ifname, stdin that parses as a network config, CNI_NETNS not our own
+ * netns (deleting there would take a host interface). So a DEL that skel turns away
+ * removes nothing. Only light imports: this runs first.
  */
 
 export interface EarlyLinkDel {
