@@ -25,7 +25,7 @@ async function check(ctx: Ctx): Promise<void> {
   try {
     link = await getLink(await openNetns(ctx.netns), ctx.ifname);
   } catch (e) {
-    if (e instanceof NetnsError) throw new CniError(ErrorCode.InvalidConfig, e.message);
+    if (e instanceof NetnsError) throw new CniError(ErrorCode.InvalidConfig, e.message, e.details);
     throw e;
   }
   if (link?.mtu !== ctx.config.mtu) throw new CniError(ErrorCode.InvalidConfig, `${ctx.ifname} has mtu ${link?.mtu}, want ${ctx.config.mtu}`);
