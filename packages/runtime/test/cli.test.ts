@@ -37,7 +37,7 @@ describe("tscni CLI", () => {
     const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache, CNI_ARGS: "A=1;B=2", CAP_ARGS: '{"portMappings":[{"hostPort":1}]}', CNI_IFNAME: "net0" };
     const add = await tscni(["add", "net1", "/var/run/netns/some-ctr", "--json"], env);
     expect(add.code).toBe(0);
-    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", chain: ["fake-a"] });
+    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-eth0" }] });
     const call = w.calls().find((c) => c.cmd === "ADD")!;
     expect(call.env).toMatchObject({ CNI_CONTAINERID: cnitoolContainerId("/var/run/netns/some-ctr"), CNI_IFNAME: "net0", CNI_ARGS: "A=1;B=2", CNI_NETNS: "/var/run/netns/some-ctr" });
     expect(call.conf.runtimeConfig).toEqual({ portMappings: [{ hostPort: 1 }] });
