@@ -1,10 +1,11 @@
-import { CniError } from "@tscni/types";
+import { CURRENT_VERSION, CniError, ErrorCode, decodeVersionResult } from "@tscni/types";
+import { answeredNotImplemented, speaksLifecycle, type LifecycleVerb } from "./lifecycle-support.js";
 import { embeddedFor, type EmbeddedPlugins } from "./embedded-for.js";
 import { runEmbedded } from "./embedded.js";
 import { execPlugin, interpretOutput } from "./exec.js";
 import { findPlugin, splitCniPath } from "./find.js";
 
-export type DelegateCommand = "ADD" | "DEL" | "CHECK" | "STATUS" | "GC" | "INIT" | "DEINIT";
+export type DelegateCommand = "ADD" | "DEL" | "CHECK" | "STATUS" | "GC" | "INIT" | "DEINIT" | "VERSION";
 
 export interface DelegateOptions {
   /** Environment to inherit; default process.env. CNI_COMMAND is overridden, all else passes through. */
@@ -22,8 +23,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export function ipamType(config: unknown): string {
   const ipam = (config as { ipam?: unknown } | null)?.ipam;
   const type = (ipam as { type?: unknown } | null | undefined)?.type;
-  if (typeof ipam !== "object" || ipam === null) throw new CniError(7, "missing 'ipam' section in network configuration");
-  if (typeof type !== "string" || type === "") throw new CniError(7, "missing 'ipam.type' in network configuration");
+  if (typeof ipam !== "object" || ipam === null) throw new CniError(ErrorCode.InvalidConfig, "missing 'ipam' section in network configuration");
+  if (typeof type !== "string" || type === "") throw new CniError(ErrorCode.InvalidConfig, "missing 'ipam.type' in network configuration");
   return type;
 }
 
@@ -55,10 +56,36 @@ export async function delegate(
 /** ADD through the delegate; a missing result is an error (IPAM must return IPs). */
 export async function delegateAdd(type: string, stdin: string | Buffer, opts?: DelegateOptions): Promise<Record<string, unknown>> {
   const result = await delegate("ADD", type, stdin, opts);
-  if (!result) throw new CniError(6, `delegated plugin ${type} returned no result for ADD`);
+  if (!result) throw new CniError(ErrorCode.DecodeFailure, `delegated plugin ${type} returned no result for ADD`);
   return result;
 }
 
 export async function delegateDel(type: string, stdin: string | Buffer, opts?: DelegateOptions): Promise<void> {
   await delegate("DEL", type, stdin, opts);
+}
+
+/** The delegate's supportedVersions (its VERSION answer; in-process for an embedded one). */
+export async function delegateVersions(type: string, opts?: DelegateOptions): Promise<string[]> {
+  const out = await delegate("VERSION", type, JSON.stringify({ cniVersion: CURRENT_VERSION }), opts);
+  return decodeVersionResult(out).supportedVersions;
+}
+
+/**
+ * Forward a lifecycle verb to the delegate (SPEC.md section 4 for GC and STATUS,
+ * LIFECYCLE for INIT and DEINIT). A delegate that predates CNI 1.1 is not sent GC or
+ * STATUS: it would refuse the 1.1 config, and it has nothing to collect or report that
+ * its own DELs do not cover. Its "no such verb" answer to INIT or DEINIT counts as done
+ * (answeredNotImplemented).
+ */
+export async function delegateLifecycle(verb: LifecycleVerb, type: string, stdin: string | Buffer, opts?: DelegateOptions): Promise<void> {
+  const versions = () => delegateVersions(type, opts);
+  if (verb === "GC" || verb === "STATUS") {
+    if (speaksLifecycle(await versions())) await delegate(verb, type, stdin, opts);
+    return;
+  }
+  try {
+    await delegate(verb, type, stdin, opts);
+  } catch (e) {
+    if (!(await answeredNotImplemented(e, versions))) throw e;
+  }
 }

@@ -1,5 +1,5 @@
 import { buildCniEnv, execPlugin, findPlugin } from "@tscni/ipam";
-import { CniError, isCniError } from "@tscni/types";
+import { CniError, ErrorCode, convertResult, isCniError } from "@tscni/types";
 import type { PluginConf } from "./conf/parse.js";
 import type { Resolved } from "./options.js";
 
@@ -8,6 +8,8 @@ export class PluginError extends CniError {
   readonly plugin: string;
   readonly command: string;
   readonly index: number;
+  /** After a failed ADD: what went wrong with the DEL that undid the chain, if anything. */
+  cleanupError?: CniError;
   constructor(cause: CniError, plugin: string, command: string, index: number) {
     super(cause.code, cause.message, cause.details);
     this.plugin = plugin;
@@ -68,4 +70,21 @@ export async function probeVersion(rt: Resolved, network: string, plugin: Plugin
     throw new PluginError(new CniError(6, "VERSION answer has no supportedVersions list"), plugin.type, "VERSION", index);
   }
   return versions as string[];
+}
+
+/**
+ * An ADD's output as the chain passes it on: a Result of the list's version (libcni
+ * fills a missing cniVersion with the config's). Nothing, or output that is not such a
+ * Result, is the plugin's failure (code 6, naming it).
+ */
+export function addResult(out: Record<string, unknown> | undefined, cniVersion: string, plugin: PluginConf, index: number): Record<string, unknown> {
+  const fail = (msg: string, details?: string) => new PluginError(new CniError(ErrorCode.DecodeFailure, msg, details), plugin.type, "ADD", index);
+  if (!out) throw fail(`plugin ${plugin.type} returned no result for ADD`);
+  const version = cniVersion || "0.1.0";
+  try {
+    return convertResult(out, version, version);
+  } catch (e) {
+    const err = isCniError(e) ? e : new CniError(ErrorCode.DecodeFailure, String(e));
+    throw fail(`plugin ${plugin.type} returned an invalid result for ADD: ${err.message}`, err.details);
+  }
 }

@@ -16,7 +16,8 @@ export interface Runtime {
   status(network: NetworkRef): Promise<void>;
   gc(network: NetworkRef, validAttachments: Attachment[]): Promise<GcReport>;
   init(network: NetworkRef): Promise<void>;
-  deinit(network: NetworkRef): Promise<void>;
+  /** Refuses while attachments are cached unless `force`. */
+  deinit(network: NetworkRef, opts?: { force?: boolean }): Promise<void>;
   removeNetwork(network: NetworkRef): Promise<CniError[]>;
   versions(network: NetworkRef): Promise<{ network: string; cniVersion: string; plugins: PluginVersionInfo[] }>;
   reconcile(opts?: { force?: boolean }): Promise<ReconcileReport>;
@@ -34,7 +35,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     status: (n) => status(rt, n),
     gc: (n, valid) => gc(rt, n, valid),
     init: (n) => init(rt, n),
-    deinit: (n) => deinit(rt, n),
+    deinit: (n, o) => deinit(rt, n, o),
     removeNetwork: (n) => removeNetwork(rt, n),
     versions: (n) => versions(rt, n),
     reconcile: (o) => reconcile(rt, o),

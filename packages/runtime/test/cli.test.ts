@@ -37,7 +37,7 @@ describe("tscni CLI", () => {
     const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache, CNI_ARGS: "A=1;B=2", CAP_ARGS: '{"portMappings":[{"hostPort":1}]}', CNI_IFNAME: "net0" };
     const add = await tscni(["add", "net1", "/var/run/netns/some-ctr", "--json"], env);
     expect(add.code).toBe(0);
-    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", chain: ["fake-a"] });
+    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-net0" }] });
     const call = w.calls().find((c) => c.cmd === "ADD")!;
     expect(call.env).toMatchObject({ CNI_CONTAINERID: cnitoolContainerId("/var/run/netns/some-ctr"), CNI_IFNAME: "net0", CNI_ARGS: "A=1;B=2", CNI_NETNS: "/var/run/netns/some-ctr" });
     expect(call.conf.runtimeConfig).toEqual({ portMappings: [{ hostPort: 1 }] });
@@ -77,7 +77,14 @@ describe("tscni CLI", () => {
     expect(JSON.parse((await tscni(["reconcile", "--json"], env)).stdout).steps).toEqual([{ network: "net1", action: "none", phase: "initialised" }]);
     expect((await tscni(["version", "net1"], env)).stdout).toMatch(/fake-a\s+0\.3\.1 0\.4\.0 1\.0\.0 1\.1\.0/);
     expect((await tscni(["version"], env)).stdout).toContain("tscni");
-    expect((await tscni(["deinit", "net1"], env)).code).toBe(0);
+    // cb is still attached: deinit refuses, names it, and changes nothing; --force does it
+    const refused = await tscni(["deinit", "net1"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("still has 1 attachment");
+    expect(refused.stderr).toContain("cb/eth0");
+    expect(w.calls().filter((c) => c.cmd === "DEINIT")).toEqual([]);
+    expect((await tscni(["deinit", "net1", "--force"], env)).code).toBe(0);
+    expect(w.calls().filter((c) => c.cmd === "DEINIT" && c.phase === "end")).toHaveLength(1);
   });
 
   it("network remove: DEL of every cached attachment, then DEINIT, then the network is forgotten", async () => {

@@ -14,15 +14,15 @@ describe("ADD / DEL / CHECK chains", () => {
     w.writeList("net1", [{ type: "fake-a", capabilities: { portMappings: true } }, { type: "fake-b" }]);
     const rt = w.runtime();
     const result = await rt.add({ ...att("c1"), cniArgs: [["K8S_POD_NAME", "p"]], capabilityArgs: { portMappings: [{ hostPort: 80 }], other: 1 } });
-    expect(result).toMatchObject({ cniVersion: "1.1.0", chain: ["fake-a", "fake-b"] });
+    expect(result).toMatchObject({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-eth0" }, { name: "fake-b-eth0" }] });
     const adds = w.calls().filter((c) => c.cmd === "ADD" && c.phase === "start");
     expect(adds.map((c) => c.type)).toEqual(["fake-a", "fake-b"]);
     expect(adds[0]!.env).toEqual({ CNI_COMMAND: "ADD", CNI_CONTAINERID: "c1", CNI_NETNS: "/var/run/netns/fake-c1", CNI_IFNAME: "eth0", CNI_ARGS: "K8S_POD_NAME=p", CNI_PATH: w.bin });
     expect(adds[0]!.conf).not.toHaveProperty("prevResult");
     expect(adds[0]!.conf.runtimeConfig).toEqual({ portMappings: [{ hostPort: 80 }] });
-    expect(adds[1]!.conf.prevResult).toMatchObject({ chain: ["fake-a"] });
+    expect(adds[1]!.conf.prevResult).toEqual({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-eth0" }] });
     const file = JSON.parse(readFileSync(cacheFile(w.cache, "net1", "c1", "eth0"), "utf8"));
-    expect(file).toMatchObject({ kind: "cniCacheV1", containerId: "c1", ifName: "eth0", networkName: "net1", netns: "/var/run/netns/fake-c1", cniArgs: [["K8S_POD_NAME", "p"]], result: { chain: ["fake-a", "fake-b"] } });
+    expect(file).toMatchObject({ kind: "cniCacheV1", containerId: "c1", ifName: "eth0", networkName: "net1", netns: "/var/run/netns/fake-c1", cniArgs: [["K8S_POD_NAME", "p"]], result: { interfaces: [{ name: "fake-a-eth0" }, { name: "fake-b-eth0" }] } });
     expect(JSON.parse(Buffer.from(file.config, "base64").toString())).toMatchObject({ name: "net1" }); // Go []byte = base64
   });
 
@@ -80,6 +80,70 @@ describe("ADD / DEL / CHECK chains", () => {
     expect(rt.attachments()).toEqual([]);
   });
 
+  it("an ADD failing at plugin k is followed by DEL of the whole list in reverse, and nothing is cached", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }, { type: "fake-b", fail: { ADD: { code: 7, msg: "no" } } }, { type: "fake-c" }]);
+    const rt = w.runtime();
+    await expect(rt.add(att("c1"))).rejects.toMatchObject({ code: 7, plugin: "fake-b" });
+    expect(w.done().filter((c) => !c.startsWith("INIT"))).toEqual(["ADD fake-a", "DEL fake-c", "DEL fake-b", "DEL fake-a"]);
+    const del = w.calls().find((c) => c.cmd === "DEL" && c.type === "fake-a")!;
+    expect(del.env).toMatchObject({ CNI_CONTAINERID: "c1", CNI_IFNAME: "eth0", CNI_NETNS: "/var/run/netns/fake-c1" });
+    expect(del.conf).not.toHaveProperty("prevResult"); // nothing was cached to give
+    expect(rt.attachments()).toEqual([]);
+  });
+
+  it("a DEL failing during that undo rides on the ADD's error", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a", fail: { DEL: { code: 5, msg: "disk gone" } } }, { type: "fake-b", fail: { ADD: { code: 7, msg: "no" } } }]);
+    await expect(w.runtime().add(att("c1"))).rejects.toMatchObject({ code: 7, plugin: "fake-b", cleanupError: { code: 5, message: "disk gone" } });
+  });
+
+  it.each([
+    ["no output", ""],
+    ["output that is not JSON", "not json"],
+    ["a result with a bad address", JSON.stringify({ cniVersion: "1.1.0", ips: [{ address: "10.1.2.300/24" }] })],
+    ["a result of an unknown version", JSON.stringify({ cniVersion: "9.9.9", interfaces: [] })],
+  ])("ADD output that is not a Result (%s) fails the call naming the plugin, undoes the chain, caches nothing", async (_what, text) => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }, { type: "fake-b", badResult: { ADD: text } }]);
+    const rt = w.runtime();
+    await expect(rt.add(att("c1"))).rejects.toMatchObject({ code: 6, plugin: "fake-b", command: "ADD", index: 1, message: expect.stringContaining("fake-b") });
+    expect(w.done().filter((c) => c.startsWith("DEL"))).toEqual(["DEL fake-b", "DEL fake-a"]);
+    expect(rt.attachments()).toEqual([]);
+  });
+
+  it("an ADD result without cniVersion is read as the list's version, as libcni does", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a", badResult: { ADD: JSON.stringify({ ips: [{ address: "10.1.2.3/24" }] }) } }], { cniVersion: "1.0.0" });
+    const rt = w.runtime();
+    expect(await rt.add(att("c1"))).toEqual({ cniVersion: "1.0.0", ips: [{ address: "10.1.2.3/24" }] });
+    expect(rt.attachments()[0]!.result).toEqual({ cniVersion: "1.0.0", ips: [{ address: "10.1.2.3/24" }] });
+  });
+
+  it("request configs as SPEC section 3 derives them: no capabilities, runtimeConfig = declared and provided, no cni.dev/* from the file", async () => {
+    w = new World();
+    const stale = [{ containerID: "old", ifname: "eth0" }];
+    w.writeList("net1", [
+      { type: "fake-a", capabilities: { portMappings: true, mac: true, ips: false }, runtimeConfig: { fromFile: 1 }, "cni.dev/valid-attachments": stale, "cni.dev/x": 1, keep: "me" },
+    ]);
+    const rt = w.runtime();
+    await rt.add({ ...att("c1"), capabilityArgs: { portMappings: [{ hostPort: 80 }], ips: ["10.1.0.5/24"], other: 1 } });
+    await rt.add(att("c2"));
+    await rt.gc("net1", [{ containerID: "c1", ifname: "eth0" }, { containerID: "c2", ifname: "eth0" }]);
+    const conf = (cmd: string, i = 0) => w.calls().filter((c) => c.cmd === cmd && c.phase === "start")[i]!.conf;
+    for (const c of [conf("INIT"), conf("ADD", 0), conf("ADD", 1), conf("GC")]) {
+      expect(c).not.toHaveProperty("capabilities");
+      expect(c).not.toHaveProperty("cni.dev/x");
+      expect(c.keep).toBe("me");
+      expect(c).toMatchObject({ name: "net1", cniVersion: "1.1.0", type: "fake-a" });
+    }
+    expect(conf("ADD", 0).runtimeConfig).toEqual({ portMappings: [{ hostPort: 80 }] }); // ips declared false, mac not provided
+    expect(conf("ADD", 1)).not.toHaveProperty("runtimeConfig"); // the file's runtimeConfig never passes
+    expect(conf("INIT")).not.toHaveProperty("runtimeConfig");
+    expect(conf("ADD", 0)).not.toHaveProperty("cni.dev/valid-attachments");
+    expect(conf("GC")["cni.dev/valid-attachments"]).toEqual([{ containerID: "c1", ifname: "eth0" }, { containerID: "c2", ifname: "eth0" }]);
+  });
+
   it("a plugin killed mid-ADD fails the call with code 999, leaves no cache entry and no held lock", async () => {
     w = new World();
     w.writeList("net1", [{ type: "fake-a", crash: "ADD" }]);
@@ -111,7 +175,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     expect(init.env).toEqual({ CNI_COMMAND: "INIT", CNI_PATH: w.bin });
     expect(init.conf).not.toHaveProperty("runtimeConfig");
     expect(init.conf).not.toHaveProperty("prevResult");
-    expect(readState(w.cache, "net1")).toMatchObject({ status: "initialised" });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { status: "initialised" } });
   });
 
   it("a changed config is INITed again with the new config; key order alone is no change", async () => {
@@ -137,7 +201,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     const rt = w.runtime({ now: () => now, initBackoffMs: { base: 10_000, max: 60_000 } });
     await expect(rt.add(att("c1"))).rejects.toMatchObject({ code: 11, message: expect.stringContaining("INIT failing") });
     expect(w.done()).toEqual(["INIT fake-a"]); // fake-b failed, fake-c never asked, nothing DEINITed, no ADD
-    expect(readState(w.cache, "net1")).toMatchObject({ status: "init-failed", attempts: 1, error: { code: 11, plugin: { index: 1, type: "fake-b" } } });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { status: "init-failed", attempts: 1, error: { code: 11, plugin: { index: 1, type: "fake-b" } } } });
     expect(rt.networks()).toEqual([expect.objectContaining({ name: "net1", phase: "init-failed" })]);
 
     // within the backoff: ADD fails with the recorded error, no INIT exec
@@ -157,7 +221,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     w.clearLog();
     now += 6_000;
     await expect(rt.add(att("c1"))).rejects.toMatchObject({ code: 11 });
-    expect(readState(w.cache, "net1")).toMatchObject({ attempts: 2, nextRetryAt: now + 20_000 });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { attempts: 2, nextRetryAt: now + 20_000 } });
     expect(w.done()).toEqual(["INIT fake-a"]);
 
     // fixed: the next ADD after the backoff INITs everything and proceeds
@@ -166,7 +230,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     now += 21_000;
     await rt.add(att("c1"));
     expect(w.done()).toEqual(["INIT fake-a", "INIT fake-b", "INIT fake-c", "ADD fake-a", "ADD fake-b", "ADD fake-c"]);
-    expect(readState(w.cache, "net1")).toMatchObject({ status: "initialised", attempts: 0 });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { status: "initialised", attempts: 0 } });
   });
 
   it("INIT/DEINIT answered with code 4, or by a pre-1.1 Go-style plugin, count as not needed", async () => {
@@ -175,7 +239,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     const rt = w.runtime();
     await rt.init("net1");
     expect(w.done()).toEqual(["INIT fake-b"]);
-    expect(readState(w.cache, "net1")).toMatchObject({ status: "initialised" });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { status: "initialised" } });
     await rt.deinit("net1");
     expect(readState(w.cache, "net1")).toBeUndefined();
   });
@@ -184,7 +248,7 @@ describe("INIT (LIFECYCLE.md)", () => {
     w = new World();
     w.writeList("net1", [{ type: "fake-a", fail: { INIT: { code: 7, msg: "no such uplink" } } }]);
     await expect(w.runtime().init("net1")).rejects.toMatchObject({ code: 7, message: "no such uplink" });
-    expect(readState(w.cache, "net1")).toMatchObject({ status: "init-failed" });
+    expect(readState(w.cache, "net1")).toMatchObject({ current: { status: "init-failed" } });
   });
 });
 
@@ -259,7 +323,7 @@ describe("config removal, DEINIT, reconcile", () => {
     const r = await rt.reconcile();
     expect(r.configErrors).toHaveLength(1);
     expect(r.steps.map((s) => s.network)).toEqual(["a"]);
-    expect(readState(w.cache, "b")).toMatchObject({ status: "initialised" }); // not DEINITed
+    expect(readState(w.cache, "b")).toMatchObject({ current: { status: "initialised" } }); // not DEINITed
     rmSync(join(w.conf, "zz-broken.conflist"));
     expect((await rt.reconcile()).steps.find((s) => s.network === "b")).toEqual({ network: "b", action: "deinit", phase: "removed" });
   });

@@ -138,6 +138,7 @@ function makeContext(cmd: CmdEnv, config: unknown, prevResult: Context<unknown>[
     stdin,
     env: io.env,
     log,
+    stderr: io.stderr,
   };
 }
 

@@ -21,6 +21,8 @@ export interface Context<C> {
   stdin: Buffer;
   env: Record<string, string | undefined>;
   log: Logger;
+  /** The plugin's stderr as it is (a delegate's stderr is forwarded here); logs go through `log`. */
+  stderr: (text: string) => void;
 }
 
 type Handler<C, R> = (ctx: Context<C>) => Promise<R> | R;

@@ -15,3 +15,4 @@ export { convertResult, toCurrentResult } from "./convert.js";
 export { versionResultSchema, decodeVersionResult, type VersionResult } from "./version-result.js";
 export { errorResultSchema, type ErrorResult } from "./error-result.js";
 export { parseCniArgs } from "./cni-args.js";
+export { canonicalJson, instanceIdentity, instanceKey } from "./plugin-instance.js";

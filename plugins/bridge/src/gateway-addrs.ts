@@ -4,9 +4,7 @@ import { CURRENT_NETNS, cidrOverlaps, listAddrs, parseCIDR, runBatch } from "@ts
 export interface GatewayAddrOptions {
   /** Replace conflicting addresses instead of failing (Go's forceAddress). */
   force: boolean;
-  /** Addresses this network put there before (config change): removed when they conflict. */
-  ownedBefore: readonly string[];
-  /** Addresses other networks sharing the device recorded: never a conflict. */
+  /** Addresses other instances sharing the device hold (other networks, older configs): never a conflict. */
   sharedWith: readonly string[];
   /** The device's MAC: set again after adding, which pins it (as Go does). */
   mac?: string | undefined;
@@ -32,7 +30,7 @@ export async function ensureGatewayAddrs(dev: string, gws: readonly string[], o:
     if (gws.includes(a) || o.sharedWith.includes(a)) continue;
     const hit = gws.find((g) => conflicts(a, g));
     if (!hit) continue;
-    if (!o.force && !o.ownedBefore.includes(a)) {
+    if (!o.force) {
       throw new CniError(ErrorCode.InvalidConfig, `"${dev}" already has an IP address different from ${hit}`);
     }
     cmds.push(["addr", "del", a, "dev", dev]);

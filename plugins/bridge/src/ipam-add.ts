@@ -7,12 +7,13 @@ import { claimEarlyIpam, earlyIpam } from "./early-ipam.js";
  * IPAM ADD for add(): the exec the executable started early when it matches (see
  * early-ipam.ts), else a fresh delegateAdd. Same errors as @tscni/ipam's delegate.
  */
-export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string | undefined>): Promise<Record<string, unknown>> {
-  const fresh = () => delegateAdd(type, stdin, ipamOpts(env));
+export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string | undefined>, onStderr: (text: string) => void): Promise<Record<string, unknown>> {
+  const fresh = () => delegateAdd(type, stdin, ipamOpts(env, onStderr));
   const early = claimEarlyIpam(type, stdin, env);
   if (!early) return fresh();
   return early.outcome.then(
     (out) => {
+      if (out.stderr) onStderr(out.stderr);
       if (out.timedOut) throw new CniError(ErrorCode.TryAgainLater, `plugin ${type} timed out after 60000 ms and was killed`, out.stderr.trim() || undefined);
       const result = interpretOutput(early.path, out as ExecOutput);
       if (!result) throw new CniError(ErrorCode.DecodeFailure, `delegated plugin ${type} returned no result for ADD`);
@@ -21,7 +22,7 @@ export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string 
     (e: NodeJS.ErrnoException) => {
       // A plugin file still open for writing (ETXTBSY): the delegate's retry loop handles it.
       if (e.code === "ETXTBSY") return fresh();
-      throw new CniError(5, `failed to exec plugin ${early.path}: ${e.message}`);
+      throw new CniError(ErrorCode.IoFailure, `failed to exec plugin ${early.path}: ${e.message}`);
     },
   );
 }
@@ -39,5 +40,5 @@ export async function releaseUnclaimedIpam(callFailed: boolean, warn: (s: string
   if (!callFailed) return warn("bridge: the IPAM exec started early was not used\n");
   const out = await e.outcome.catch(() => undefined);
   if (out?.exitCode !== 0) return; // it reserved nothing
-  await delegateDel(e.type, e.stdin, ipamOpts(process.env)).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
+  await delegateDel(e.type, e.stdin, ipamOpts(process.env, warn)).catch((err) => warn(`releasing the early IPAM reservation: ${String(err)}\n`));
 }

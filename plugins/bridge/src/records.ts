@@ -4,16 +4,26 @@ import { CniError, ErrorCode } from "@tscni/types";
 import { withLock, writeFileAtomic } from "@tscni/skel";
 import type { MasqBackendName } from "@tscni/net";
 
-/** What INIT (or a lazy ADD) set up for one network: what DEINIT undoes. */
-export interface NetworkRecord {
+/**
+ * What INIT (or a lazy ADD) set up for one instance of the network's config (@tscni/types
+ * instanceKey: the config minus per-request keys): what that instance's DEINIT undoes.
+ * A network changed by its operator has one instance per configuration still in use
+ * (docs/lifecycle.md, "Generations"); each holds its own claims.
+ */
+export interface InstanceRecord {
   bridge: string;
-  /** Digest of the bridge-level settings; a mismatch sends ADD down the slow path. */
-  setupKey: string;
-  /** Gateway CIDRs this network put on `gatewayDev`. */
+  /** False while set up (write-ahead): ADD takes the fast path only on a ready instance. */
+  ready: boolean;
+  /** Gateway CIDRs this instance put on `gatewayDev`. */
   gateways: string[];
   gatewayDev: string;
-  /** Per-network masquerade: subnets from the config, plus any only learnt from ADD results. */
+  /** Masquerade: subnets from the config, plus any only learnt from ADD results. */
   masq?: { backend: MasqBackendName; subnets: string[]; fromResults: string[] };
+}
+
+/** Every instance of one network, by instance key. */
+export interface NetworkRecord {
+  instances: Record<string, InstanceRecord>;
 }
 
 /** Who owns a bridge: created by us or adopted, and which networks claim it. */
@@ -64,9 +74,13 @@ function remove(dir: string, kind: "networks" | "bridges", name: string): void {
   }
 }
 
-export const readNetwork = (dir: string, name: string) => readJson<NetworkRecord>(file(dir, "networks", name));
-export const writeNetwork = (dir: string, name: string, r: NetworkRecord) => write(dir, "networks", name, r);
-export const removeNetwork = (dir: string, name: string) => remove(dir, "networks", name);
+export const readNetwork = (dir: string, name: string): NetworkRecord | undefined => {
+  const r = readJson<Partial<NetworkRecord>>(file(dir, "networks", name));
+  return r ? { instances: r.instances ?? {} } : undefined;
+};
+/** Writes the network's record, or removes it once no instance is left. */
+export const writeNetwork = (dir: string, name: string, r: NetworkRecord) =>
+  Object.keys(r.instances).length > 0 ? write(dir, "networks", name, r) : remove(dir, "networks", name);
 export const readBridge = (dir: string, name: string) => readJson<BridgeRecord>(file(dir, "bridges", name));
 export const writeBridge = (dir: string, name: string, r: BridgeRecord) => write(dir, "bridges", name, r);
 export const removeBridge = (dir: string, name: string) => remove(dir, "bridges", name);

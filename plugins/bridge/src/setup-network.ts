@@ -1,11 +1,10 @@
-import { CURRENT_NETNS, detectMasqBackend, deleteNetworkMasq, ensureNetworkMasq, getLink, setSysctls } from "@tscni/net";
+import { CURRENT_NETNS, detectMasqBackend, getLink, setSysctls } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { ensureBridgeLink } from "./bridge-link.js";
-import { ensureGatewayAddrs, removeGatewayAddrs } from "./gateway-addrs.js";
+import { ensureGatewayAddrs } from "./gateway-addrs.js";
 import { subnetsFromIpam, type SubnetInfo } from "./gateways.js";
-import { readBridge, readNetwork, writeBridge, writeNetwork, type NetworkRecord } from "./records.js";
-import { releaseNetwork } from "./release-network.js";
-import { setupKey } from "./setup-key.js";
+import { applyNetworkMasq, gatewaysHeldByOthers } from "./instance-claims.js";
+import { readBridge, readNetwork, writeBridge, writeNetwork, type InstanceRecord, type NetworkRecord } from "./records.js";
 import { ensureVlanGateway, vlanGatewayName } from "./vlan-gateway.js";
 
 export interface SetupOptions {
@@ -18,29 +17,25 @@ export interface SetupOptions {
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /**
- * Bring the network's shared resources to `conf` and record them (call under the state
- * lock): bridge created or adopted and claimed, gateway addresses, forwarding sysctls,
- * one per-network masquerade rule set. A changed config converges: what the old record
- * has and the new config does not want is released.
+ * Bring the shared resources of the config instance `key` up and record them (call under
+ * the state lock): bridge created or adopted and claimed, gateway addresses, forwarding
+ * sysctls, the network's masquerade. Other instances of the network (older configs still
+ * in use) keep everything they hold: a config change never releases here; the old
+ * instance's DEINIT does (release-instance.ts).
  */
-export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<NetworkRecord> {
+export async function setupNetwork(conf: BridgeConf, key: string, o: SetupOptions): Promise<InstanceRecord> {
   const dir = conf.stateDir;
-  let old = readNetwork(dir, conf.name);
-  // The masquerade is per network, not per bridge: it survives a bridge change.
-  const oldMasq = old?.masq;
-  if (old && old.bridge !== conf.bridge) {
-    await releaseNetwork(dir, conf.name, { keepMasq: true });
-    old = undefined;
-  }
-  const sameSetup = old?.setupKey === setupKey(conf);
+  const before = readNetwork(dir, conf.name) ?? { instances: {} };
+  const old = before.instances[key];
+  const net: NetworkRecord = { instances: { ...before.instances } };
 
   // Write-ahead, so a kill -9 at any later instruction leaves records that DEINIT can
-  // release: first the network (with no setupKey, so the next ADD redoes the setup),
-  // then the bridge's claim and whether the bridge existed before we touched it.
-  writeNetwork(dir, conf.name, { ...(old ?? { gateways: [], gatewayDev: conf.bridge }), bridge: conf.bridge, setupKey: "", ...(oldMasq ? { masq: oldMasq } : {}) });
+  // release: first the instance (not ready, so the next ADD redoes the setup), then the
+  // bridge's claim and whether the bridge existed before we touched it.
+  net.instances[key] = { ...(old ?? { gateways: [], gatewayDev: conf.bridge }), bridge: conf.bridge, ready: false };
+  writeNetwork(dir, conf.name, net);
   let brRec = readBridge(dir, conf.bridge);
   if (!brRec) brRec = { created: (await getLink(CURRENT_NETNS, conf.bridge)) === undefined, claims: [] };
   if (!brRec.claims.includes(conf.name)) brRec.claims.push(conf.name);
@@ -52,52 +47,36 @@ export async function setupNetwork(conf: BridgeConf, o: SetupOptions): Promise<N
     writeBridge(dir, conf.bridge, brRec);
   }
 
-  // Gateways: from the config's subnets, plus any an ADD learnt (kept while the setup is unchanged).
+  // Gateways: from the config's subnets, plus any an ADD learnt (an instance's config is
+  // fixed, so its gateways only grow).
   const fromConfig = subnetsFromIpam(conf.ipam);
-  const wanted: SubnetInfo[] = conf.isGateway ? [...fromConfig, ...(o.extraGateways ?? [])] : [];
-  let gateways = wanted.map((g) => g.gateway);
-  if (sameSetup && old && (!o.repair || fromConfig.length === 0)) gateways = union(old.gateways, gateways);
+  const wanted = conf.isGateway ? [...fromConfig, ...(o.extraGateways ?? [])].map((g) => g.gateway) : [];
+  const gateways = union(old?.gateways ?? [], wanted);
   const gatewayDev = conf.isGateway && conf.vlan !== 0 ? vlanGatewayName(conf) : conf.bridge;
   let devMac = link.address;
   if (gateways.length && conf.vlan !== 0) devMac = (await ensureVlanGateway(conf)).address;
-  const others = brRec.claims.filter((n) => n !== conf.name).flatMap((n) => readNetwork(dir, n)?.gateways ?? []);
-  const stale = (old?.gateways ?? []).filter((g) => !gateways.includes(g));
   const backend = conf.ipMasq ? await detectMasqBackend(CURRENT_NETNS, conf.ipMasqBackend) : undefined;
-  // Write-ahead again: every gateway and the masquerade backend we may be about to touch.
-  writeNetwork(dir, conf.name, {
-    bridge: conf.bridge,
-    setupKey: "",
-    gateways: union(old?.gateways ?? [], gateways),
-    gatewayDev,
-    ...(backend ? { masq: { backend, subnets: [], fromResults: [] } } : oldMasq ? { masq: oldMasq } : {}),
-  });
-  await ensureGatewayAddrs(gatewayDev, gateways, { force: conf.forceAddress, ownedBefore: old?.gateways ?? [], sharedWith: others, mac: devMac });
-  if (stale.length && old) {
-    await removeGatewayAddrs(old.gatewayDev, stale.filter((g) => !others.includes(g)));
-  }
+  // Subnets only an ADD told us about stay while the config names none of its own.
+  const configured = fromConfig.map((s) => s.subnet);
+  const learnt = configured.length === 0 && old?.masq && old.masq.backend === backend ? old.masq.fromResults : [];
+  const fromResults = union(learnt, (o.extraSubnets ?? []).filter((s) => !configured.includes(s)));
+  const masq = backend ? { backend, subnets: union(configured, fromResults), fromResults } : undefined;
+  // Write-ahead again: every gateway and the masquerade we may be about to touch.
+  net.instances[key] = { bridge: conf.bridge, ready: false, gateways, gatewayDev, ...(masq ? { masq } : {}) };
+  writeNetwork(dir, conf.name, net);
+
+  const held = gatewaysHeldByOthers(dir, brRec, gatewayDev, conf.name, key);
+  await ensureGatewayAddrs(gatewayDev, gateways, { force: conf.forceAddress, sharedWith: held, mac: devMac });
   const fams = new Set(gateways.map((g) => (g.includes(":") ? 6 : 4)));
   const sys: Record<string, string> = {};
   if (fams.has(4)) sys["net/ipv4/ip_forward"] = "1";
   if (fams.has(6)) sys["net/ipv6/conf/all/forwarding"] = "1";
   await setSysctls(CURRENT_NETNS, sys, { ignoreMissing: true });
+  // An instance that was not ready may have been killed between recording and applying.
+  await applyNetworkMasq(conf.name, before, net, o.repair || !old?.ready);
 
-  const rec: NetworkRecord = { bridge: conf.bridge, setupKey: setupKey(conf), gateways, gatewayDev };
-  if (backend) {
-    const configured = fromConfig.map((s) => s.subnet);
-    // Subnets only an ADD told us about stay while the config names none of its own.
-    const keepLearnt = configured.length === 0 && oldMasq?.backend === backend ? oldMasq.fromResults : [];
-    const fromResults = union(keepLearnt, (o.extraSubnets ?? []).filter((s) => !configured.includes(s)));
-    const subnets = union(configured, fromResults);
-    if (oldMasq && oldMasq.backend !== backend) await deleteNetworkMasq(CURRENT_NETNS, conf.name, oldMasq.backend);
-    const unchanged = oldMasq?.backend === backend && sameSet(oldMasq.subnets, subnets);
-    if (o.repair || !unchanged) {
-      if (subnets.length) await ensureNetworkMasq(CURRENT_NETNS, { network: conf.name, subnets }, backend);
-      else await deleteNetworkMasq(CURRENT_NETNS, conf.name, backend);
-    }
-    rec.masq = { backend, subnets, fromResults };
-  } else if (oldMasq) {
-    await deleteNetworkMasq(CURRENT_NETNS, conf.name, oldMasq.backend);
-  }
-  writeNetwork(dir, conf.name, rec);
-  return rec;
+  const inst: InstanceRecord = { bridge: conf.bridge, ready: true, gateways, gatewayDev, ...(masq ? { masq } : {}) };
+  net.instances[key] = inst;
+  writeNetwork(dir, conf.name, net);
+  return inst;
 }

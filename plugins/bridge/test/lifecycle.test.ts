@@ -86,18 +86,36 @@ describe("INIT / DEINIT", () => {
     expect(await hasLink(sb, sb.host, "tbr0")).toBe(false);
   });
 
-  it("INIT with a changed config converges: old subnet's gateway and rules released", async () => {
-    expect((await call(sb, "INIT", masqConf({}, "10.88.0.0/24"))).exitCode).toBe(0);
-    expect((await call(sb, "INIT", masqConf({}, "10.91.0.0/24"))).exitCode).toBe(0);
-    expect(await addrs(sb, sb.host, "tbr0")).toEqual(["10.91.0.1/24"]);
-    const nft = await nftRuleset(sb);
+  it("a changed config is a new instance: its INIT keeps what the old one holds; DEINIT of the old config releases only that", async () => {
+    const a = masqConf({}, "10.88.0.0/24");
+    const b = masqConf({}, "10.91.0.0/24");
+    const c = conf(sb, { bridge: "tbr9" }, "10.91.0.0/24");
+    expect((await call(sb, "INIT", a)).exitCode).toBe(0);
+    expect((await call(sb, "INIT", b)).exitCode).toBe(0);
+    // both gateways on the bridge (containers of the old config still route through theirs), both subnets masqueraded
+    expect((await addrs(sb, sb.host, "tbr0")).sort()).toEqual(["10.88.0.1/24", "10.91.0.1/24"]);
+    let nft = await nftRuleset(sb);
+    expect(nft).toContain("10.88.0.0/24");
     expect(nft).toContain("10.91.0.0/24");
+    expect(Object.keys(record("networks", "tbrnet").instances)).toHaveLength(2);
+    // the old config's DEINIT releases its gateway and its subnet's rule, nothing of the new one
+    expect((await call(sb, "DEINIT", a)).exitCode).toBe(0);
+    expect(await addrs(sb, sb.host, "tbr0")).toEqual(["10.91.0.1/24"]);
+    nft = await nftRuleset(sb);
     expect(nft).not.toContain("10.88.0.0/24");
-    // ipMasq switched off: the rules go; bridge renamed: the old one (ours) goes.
-    expect((await call(sb, "INIT", conf(sb, { bridge: "tbr9" }, "10.91.0.0/24"))).exitCode).toBe(0);
-    expect(await nftRuleset(sb)).not.toContain("10.91.0.0/24");
-    expect(await hasLink(sb, sb.host, "tbr0")).toBe(false);
+    expect(nft).toContain("10.91.0.0/24");
+    // a renamed bridge: the new config's INIT creates it, the old bridge stays while its config lives
+    expect((await call(sb, "INIT", c)).exitCode).toBe(0);
+    expect(await hasLink(sb, sb.host, "tbr0")).toBe(true);
     expect(await addrs(sb, sb.host, "tbr9")).toEqual(["10.91.0.1/24"]);
+    expect(record("bridges", "tbr0")).toEqual({ created: true, claims: ["tbrnet"] });
+    expect((await call(sb, "DEINIT", b)).exitCode).toBe(0);
+    expect(await hasLink(sb, sb.host, "tbr0")).toBe(false); // ours, unclaimed
+    expect(await nftRuleset(sb)).not.toContain("10.91.0.0/24"); // c does not masquerade
+    expect(await addrs(sb, sb.host, "tbr9")).toEqual(["10.91.0.1/24"]);
+    expect((await call(sb, "DEINIT", c)).exitCode).toBe(0);
+    expect(await hasLink(sb, sb.host, "tbr9")).toBe(false);
+    expect(record("networks", "tbrnet")).toBeUndefined();
   });
 
   it("ADD after the bridge was deleted behind our back recreates it", async () => {
@@ -137,5 +155,18 @@ describe("STATUS and GC", () => {
     expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
     expect(existsSync(join(sb.tmpDir, "ipam", "tbrnet", "10.88.0.3"))).toBe(false);
     expect(existsSync(join(sb.tmpDir, "ipam", "tbrnet", "10.88.0.2"))).toBe(true);
+  });
+
+  it("GC without cni.dev/valid-attachments is a config error (code 7 naming the key) and removes nothing", async () => {
+    const c = conf(sb);
+    expect((await call(sb, "ADD", c)).exitCode).toBe(0);
+    const r = await call(sb, "GC", c);
+    expect(r.exitCode).toBe(1);
+    expect(r.json).toMatchObject({ code: 7, msg: expect.stringContaining("cni.dev/valid-attachments") });
+    expect(await ports(sb)).toHaveLength(1);
+    expect(existsSync(join(sb.tmpDir, "ipam", "tbrnet", "10.88.0.2"))).toBe(true);
+    // an empty list is a list: everything of this network goes
+    expect((await call(sb, "GC", { ...c, "cni.dev/valid-attachments": [] })).exitCode).toBe(0);
+    expect(await ports(sb)).toHaveLength(0);
   });
 });

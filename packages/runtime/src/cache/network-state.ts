@@ -1,11 +1,16 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { canonicalJson } from "../conf/derive.js";
+import { canonicalJson } from "@tscni/types";
 import type { NetworkConfigList } from "../conf/parse.js";
 import { removeFile, writeFileAtomic } from "@tscni/skel";
 
-/** Recorded per network (LIFECYCLE.md "What the runtime guarantees"). */
+/**
+ * Where one configuration of a network stands (docs/lifecycle.md, "Generations"):
+ * - initialised / init-failed: the network's current configuration, which ADDs use;
+ * - draining: an older (or removed) configuration that cached attachments still use;
+ * - deinit-pending: an older configuration whose DEINIT failed, retried by reconcile.
+ */
 export type RecordedStatus = "initialised" | "init-failed" | "draining" | "deinit-pending";
 
 export interface ErrorRecord {
@@ -16,19 +21,36 @@ export interface ErrorRecord {
   plugin?: { index: number; type: string };
 }
 
-export interface NetworkState {
-  name: string;
+/** One INITed (or attempted) configuration of a network. */
+export interface Generation {
   status: RecordedStatus;
-  /** Digest of the config last INITialised (or attempted). */
+  /** configDigest of `config`. */
   digest: string;
-  /** That config's text: DEINIT uses it after the file is gone. */
+  /** The config list's text: DEINIT uses it after the file changed or went. */
   config: string;
   error?: ErrorRecord;
-  /** Consecutive failed INIT (or DEINIT) attempts; drives the backoff. */
+  /** Consecutive failed INIT (or DEINIT) attempts; INIT's drive its backoff (a failed DEINIT is retried at every reconcile). */
   attempts: number;
-  /** Epoch ms before which ADD does not retry a failed INIT. */
+  /** Epoch ms before which a failed INIT is not retried by ADD or reconcile. */
   nextRetryAt?: number;
   updatedAt: string;
+}
+
+/** An explicit removal whose DELs failed: reconcile retries them, then DEINITs. */
+export interface PendingRemoval {
+  attempts: number;
+  nextRetryAt: number;
+  error?: ErrorRecord;
+}
+
+/** Recorded per network (LIFECYCLE "What the runtime guarantees", refined by generations). */
+export interface NetworkState {
+  name: string;
+  /** The configuration ADDs are made under; absent once the network's config is gone. */
+  current?: Generation;
+  /** Older configurations with cached attachments, or whose DEINIT is pending. */
+  retired: Generation[];
+  removal?: PendingRemoval;
 }
 
 /** Network-level state lives next to libcni's results/, in its own directory. */
@@ -40,21 +62,25 @@ function stateFile(cacheDir: string, name: string): string {
   return join(networksDir(cacheDir), `${name}.json`);
 }
 
-/** Digest of what a network is: name, selected version, flags and plugins (key order ignored). */
+/** Digest of what a network is: name, selected version and plugins (key order ignored). */
 export function configDigest(list: NetworkConfigList): string {
   const what = { name: list.name, cniVersion: list.cniVersion, plugins: list.plugins };
   return createHash("sha256").update(canonicalJson(what)).digest("hex").slice(0, 32);
 }
 
 export function readState(cacheDir: string, name: string): NetworkState | undefined {
+  let raw: Partial<NetworkState>;
   try {
-    return JSON.parse(readFileSync(stateFile(cacheDir, name), "utf8")) as NetworkState;
+    raw = JSON.parse(readFileSync(stateFile(cacheDir, name), "utf8")) as Partial<NetworkState>;
   } catch {
     return undefined;
   }
+  return { ...raw, name, retired: Array.isArray(raw.retired) ? raw.retired : [] };
 }
 
+/** Writes the state, or forgets the network once nothing is left to track. */
 export function writeState(cacheDir: string, state: NetworkState): void {
+  if (!state.current && state.retired.length === 0 && !state.removal) return forgetState(cacheDir, state.name);
   writeFileAtomic(stateFile(cacheDir, state.name), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 

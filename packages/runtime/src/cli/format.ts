@@ -18,7 +18,8 @@ export function formatEvent(e: ExecEvent): string {
 export function formatError(e: unknown): string {
   if (!isCniError(e)) return `error: ${(e as Error)?.message ?? String(e)}`;
   const where = e instanceof PluginError ? ` (plugin ${e.index} "${e.plugin}", ${e.command})` : "";
-  return `error ${e.code}${where}: ${e.message}${e.details ? `\n  details: ${e.details}` : ""}`;
+  const cleanup = e instanceof PluginError && e.cleanupError ? `\n  the DEL that undid the chain failed too: error ${e.cleanupError.code}: ${e.cleanupError.message}` : "";
+  return `error ${e.code}${where}: ${e.message}${e.details ? `\n  details: ${e.details}` : ""}${cleanup}`;
 }
 
 export function errorJson(e: unknown): Record<string, unknown> {
@@ -26,6 +27,7 @@ export function errorJson(e: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { code: e.code, msg: e.message };
   if (e.details) out.details = e.details;
   if (e instanceof PluginError) Object.assign(out, { plugin: e.plugin, command: e.command, index: e.index });
+  if (e instanceof PluginError && e.cleanupError) out.cleanup = { code: e.cleanupError.code, msg: e.cleanupError.message };
   return out;
 }
 

@@ -11,7 +11,8 @@ const USAGE = `usage: tscni COMMAND [ARGS] [--json]
   add|del|check NAME NETNS   attach/detach/verify NETNS (path) on network NAME (cnitool-compatible)
   status NAME                 STATUS of every plugin of NAME
   gc NAME [--valid CID:IF]... DEL cached attachments not listed, then GC every plugin
-  init NAME | deinit NAME     run INIT / DEINIT on NAME
+  init NAME | deinit NAME [--force]  run INIT / DEINIT on NAME (deinit refuses while
+                              attachments are cached, unless --force)
   remove NAME                 DEL all attachments, GC, DEINIT, forget NAME (also: network remove NAME)
   reconcile [--force]         INIT new/changed networks, DEINIT removed ones that drained
   networks                    state of each network
@@ -74,7 +75,7 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
       await rt.init(name());
       return out(`${name()}: initialised in ${took()}`, { network: name(), phase: "initialised" });
     case "deinit":
-      await rt.deinit(name());
+      await rt.deinit(name(), { force: p.flags.has("force") });
       return out(`${name()}: deinitialised in ${took()}`, { network: name(), phase: "removed" });
     case "remove": {
       const errors = await rt.removeNetwork(name());

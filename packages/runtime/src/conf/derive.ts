@@ -1,3 +1,4 @@
+import { instanceIdentity } from "@tscni/types";
 import type { NetworkConfigList, PluginConf } from "./parse.js";
 
 export const VALID_ATTACHMENTS_KEY = "cni.dev/valid-attachments";
@@ -7,15 +8,25 @@ export interface Attachment {
   ifname: string;
 }
 
-/** Base of every request config: the plugin object with the list's name and version (SPEC 3). */
+/**
+ * Base of every request config (SPEC section 3): the plugin object with the list's name and
+ * cniVersion, passed through unaltered except that `capabilities` is not set, a
+ * `runtimeConfig` written in the file is not passed (the runtime derives it), and keys
+ * starting with `cni.dev/` are the runtime's to set (a stale valid-attachments list in a
+ * file must never reach a plugin).
+ */
 function base(list: NetworkConfigList, plugin: PluginConf): Record<string, unknown> {
-  return { ...plugin, name: list.name, cniVersion: list.cniVersion };
+  const conf: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(plugin)) {
+    if (k === "capabilities" || k === "runtimeConfig" || k.startsWith("cni.dev/")) continue;
+    conf[k] = v;
+  }
+  conf.name = list.name;
+  conf.cniVersion = list.cniVersion;
+  return conf;
 }
 
-/**
- * runtimeConfig holds only the capability args the plugin declared in `capabilities`
- * (and set true); the runtime replaces any runtimeConfig present in the file.
- */
+/** runtimeConfig: exactly the capability args the plugin declared (set true) and the caller provided. */
 export function runtimeConfigFor(plugin: PluginConf, capabilityArgs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const caps = plugin.capabilities;
   if (!capabilityArgs || typeof caps !== "object" || caps === null) return undefined;
@@ -43,7 +54,6 @@ export function attachmentConfig(
 export function networkConfig(list: NetworkConfigList, plugin: PluginConf): Record<string, unknown> {
   const conf = base(list, plugin);
   delete conf.prevResult;
-  delete conf.runtimeConfig;
   return conf;
 }
 
@@ -56,12 +66,7 @@ export function gcConfig(list: NetworkConfigList, plugin: PluginConf, valid: rea
   return conf;
 }
 
-/** Stable text of a JSON value (sorted keys): the INIT digest must not change when only key order does. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
+/** The identity of each plugin instance of a list (@tscni/types instanceIdentity), in list order. */
+export function instanceIdentities(list: NetworkConfigList): string[] {
+  return list.plugins.map((p) => instanceIdentity(networkConfig(list, p)));
 }

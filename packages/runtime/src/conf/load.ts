@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
-import { CniError, isCniError } from "@tscni/types";
+import { CniError, ErrorCode, isCniError } from "@tscni/types";
 import { confListFromConf, parseConfList, parsePluginConf, type NetworkConfigList } from "./parse.js";
 
 /** Files of `dir` with one of `exts`, sorted by name (missing dir = none). */
@@ -12,16 +12,24 @@ function confFiles(dir: string, exts: readonly string[]): string[] {
       .map((d) => d.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new CniError(5, `cannot read configuration directory ${dir}: ${(e as Error).message}`);
+    throw new CniError(ErrorCode.IoFailure, `cannot read configuration directory ${dir}: ${(e as Error).message}`);
   }
   return names.sort().map((n) => join(dir, n));
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CniError(ErrorCode.DecodeFailure, `${file}: invalid JSON: ${(e as Error).message}`);
+  }
 }
 
 function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    throw new CniError(5, `error reading ${file}: ${(e as Error).message}`);
+    throw new CniError(ErrorCode.IoFailure, `error reading ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -31,9 +39,14 @@ export function loadConfListFile(file: string): NetworkConfigList {
   list.source = file;
   if (!list.loadOnlyInlinedPlugins) {
     const pluginDir = join(file, "..", list.name);
-    for (const p of confFiles(pluginDir, [".conf"])) list.plugins.push(parsePluginConf(JSON.parse(readText(p)), p));
+    const extra = confFiles(pluginDir, [".conf"]).map((p) => parsePluginConf(parseJson(readText(p), p), p));
+    if (extra.length > 0) {
+      list.plugins.push(...extra);
+      // The text is what the result cache keeps and DEL runs with: it must hold every plugin.
+      list.bytes = JSON.stringify({ ...(JSON.parse(list.bytes) as object), plugins: list.plugins });
+    }
   }
-  if (list.plugins.length === 0) throw new CniError(7, `${file}: no plugin configs found`);
+  if (list.plugins.length === 0) throw new CniError(ErrorCode.InvalidConfig, `${file}: no plugin configs found`);
   return list;
 }
 
@@ -65,7 +78,7 @@ export function loadNetworks(dir: string): LoadedNetworks {
       seen.add(list.name);
       out.networks.push(list);
     } catch (e) {
-      out.errors.push({ file, error: isCniError(e) ? e : new CniError(7, `${file}: ${(e as Error).message}`) });
+      out.errors.push({ file, error: isCniError(e) ? e : new CniError(ErrorCode.InvalidConfig, `${file}: ${(e as Error).message}`) });
     }
   };
   for (const f of confFiles(dir, [".conflist"])) consider(f, loadConfListFile);
@@ -83,5 +96,5 @@ export function loadNetwork(dir: string, name: string): NetworkConfigList {
     const list = loadConfFile(f);
     if (list.name === name) return list;
   }
-  throw new CniError(7, `no net configuration with name ${JSON.stringify(name)} in ${dir}`);
+  throw new CniError(ErrorCode.InvalidConfig, `no net configuration with name ${JSON.stringify(name)} in ${dir}`);
 }

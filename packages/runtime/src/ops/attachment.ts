@@ -1,14 +1,14 @@
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 import { deleteCached, readCached, writeCached, type CachedAttachment } from "../cache/results.js";
 import { attachmentConfig } from "../conf/derive.js";
 import { validateContainerId, validateIfName, validateNetworkName } from "../conf/names.js";
 import type { NetworkConfigList } from "../conf/parse.js";
 import { atLeast } from "../conf/version.js";
-import { callPlugin, type ContainerEnv } from "../invoke.js";
+import { PluginError, addResult, callPlugin, type ContainerEnv } from "../invoke.js";
 import { lockAttachment } from "../lock/network-lock.js";
 import type { Resolved } from "../options.js";
 import { resultAsVersion } from "../prev-result.js";
-import { ensureInitialised, settleRemoved } from "./lifecycle.js";
+import { ensureInitialised, settleAfterDel } from "./lifecycle.js";
 import { listFromCache, resolveList, type NetworkRef } from "./resolve.js";
 
 /** What identifies one attachment, plus the per-call runtime data (libcni's RuntimeConf). */
@@ -31,18 +31,28 @@ function validate(name: string, req: AttachmentRequest): void {
   validateIfName(req.ifName);
 }
 
-/** ADD through the chain (INIT first when needed), then cache result + config. */
+/**
+ * ADD through the chain (INIT first when needed), then cache result + config. Each
+ * plugin's output must be a Result of the list's version. When plugin k fails, the whole
+ * list gets DEL in reverse order (as containerd and CRI-O do), so plugins 0..k-1 undo
+ * what they made, and nothing is cached.
+ */
 export async function add(rt: Resolved, req: AttachmentRequest): Promise<Record<string, unknown> | undefined> {
   const list = resolveList(rt, req.network);
   validate(list.name, req);
-  if (!req.netns) throw new CniError(4, "ADD needs a network namespace path");
+  if (!req.netns) throw new CniError(ErrorCode.InvalidEnv, "ADD needs a network namespace path");
   await ensureInitialised(rt, list);
   const release = await lockAttachment(rt.cacheDir, list.name, req.containerId, req.ifName, rt.lockTimeoutMs);
   try {
     let result: Record<string, unknown> | undefined;
     for (const [i, plugin] of list.plugins.entries()) {
       const conf = attachmentConfig(list, plugin, { prevResult: result, capabilityArgs: req.capabilityArgs });
-      result = (await callPlugin(rt, list.name, "ADD", plugin, i, conf, containerEnv(req))) ?? result;
+      try {
+        result = addResult(await callPlugin(rt, list.name, "ADD", plugin, i, conf, containerEnv(req)), list.cniVersion, plugin, i);
+      } catch (e) {
+        await rollBack(rt, list, req, e);
+        throw e;
+      }
     }
     const entry: CachedAttachment = { containerId: req.containerId, ifName: req.ifName, networkName: list.name, config: list.bytes, netns: req.netns };
     if (req.cniArgs) entry.cniArgs = req.cniArgs;
@@ -52,6 +62,15 @@ export async function add(rt: Resolved, req: AttachmentRequest): Promise<Record<
     return result;
   } finally {
     release();
+  }
+}
+
+/** DEL of the whole list after a failed ADD; its failures ride on the ADD's error. */
+async function rollBack(rt: Resolved, list: NetworkConfigList, req: AttachmentRequest, addError: unknown): Promise<void> {
+  try {
+    await delUnlocked(rt, list, req, undefined);
+  } catch (e) {
+    if (addError instanceof PluginError) addError.cleanupError = e instanceof CniError ? e : new CniError(ErrorCode.Internal, String(e));
   }
 }
 
@@ -95,19 +114,19 @@ export async function del(rt: Resolved, req: AttachmentRequest): Promise<void> {
   } finally {
     release();
   }
-  await settleRemoved(rt, name, false);
+  await settleAfterDel(rt, name);
 }
 
 /** CHECK with the cached result as prevResult; a no-op when the list sets disableCheck. */
 export async function check(rt: Resolved, req: AttachmentRequest): Promise<void> {
   const list = resolveList(rt, req.network);
   validate(list.name, req);
-  if (!atLeast(list.cniVersion, "0.4.0")) throw new CniError(1, `configuration version ${JSON.stringify(list.cniVersion)} does not support the CHECK command`);
+  if (!atLeast(list.cniVersion, "0.4.0")) throw new CniError(ErrorCode.IncompatibleVersion, `configuration version ${JSON.stringify(list.cniVersion)} does not support the CHECK command`);
   if (list.disableCheck) return;
   const release = await lockAttachment(rt.cacheDir, list.name, req.containerId, req.ifName, rt.lockTimeoutMs);
   try {
     const cached = readCached(rt.cacheDir, list.name, req.containerId, req.ifName);
-    if (!cached?.result) throw new CniError(3, `no cached result for ${list.name}/${req.containerId}/${req.ifName}: was it added?`);
+    if (!cached?.result) throw new CniError(ErrorCode.UnknownContainer, `no cached result for ${list.name}/${req.containerId}/${req.ifName}: was it added?`);
     const prevResult = resultAsVersion(cached.result, list.cniVersion);
     for (const [i, plugin] of list.plugins.entries()) {
       const conf = attachmentConfig(list, plugin, { prevResult, capabilityArgs: req.capabilityArgs ?? cached.capabilityArgs });

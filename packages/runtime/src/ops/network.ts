@@ -1,6 +1,6 @@
-import { CniError } from "@tscni/types";
-import { listCached } from "../cache/results.js";
-import { forgetState, readState } from "../cache/network-state.js";
+import { CniError, ErrorCode, isCniError } from "@tscni/types";
+import { listCached, type CachedAttachment } from "../cache/results.js";
+import { configDigest, readState, writeState, type Generation, type NetworkState } from "../cache/network-state.js";
 import { gcConfig, networkConfig, type Attachment } from "../conf/derive.js";
 import type { NetworkConfigList } from "../conf/parse.js";
 import { atLeast } from "../conf/version.js";
@@ -8,7 +8,7 @@ import { callPlugin, probeVersion } from "../invoke.js";
 import { lockNetworkExclusive } from "../lock/network-lock.js";
 import type { Resolved } from "../options.js";
 import { delUnlocked } from "./attachment.js";
-import { errorFromRecord, runDeinit, runInit, settleRemoved } from "./lifecycle.js";
+import { backoff, deinitAll, errorFromRecord, errorRecord, retireCurrent, runInit, settleGenerations, type GenerationOutcome } from "./lifecycle.js";
 import { isRemoved, listFromCache, resolveList, type NetworkRef } from "./resolve.js";
 
 /**
@@ -17,9 +17,9 @@ import { isRemoved, listFromCache, resolveList, type NetworkRef } from "./resolv
  */
 export async function status(rt: Resolved, ref: NetworkRef): Promise<void> {
   const list = resolveList(rt, ref);
-  const state = readState(rt.cacheDir, list.name);
-  if (state?.status === "init-failed" && state.error) {
-    throw errorFromRecord(`network ${list.name} is not available: INIT failed`, { ...state.error, code: 50 });
+  const cur = readState(rt.cacheDir, list.name)?.current;
+  if (cur?.status === "init-failed" && cur.error) {
+    throw errorFromRecord(`network ${list.name} is not available: INIT failed`, { ...cur.error, code: ErrorCode.NotAvailable });
   }
   if (!atLeast(list.cniVersion, "1.1.0")) return;
   for (const [i, plugin] of list.plugins.entries()) await callPlugin(rt, list.name, "STATUS", plugin, i, networkConfig(list, plugin));
@@ -32,43 +32,71 @@ export interface GcReport {
   errors: CniError[];
   /** What happened to a network whose config was removed. */
   removal?: "deinit" | "draining" | "none";
+  /** Retired generations settled after the DELs (docs/lifecycle.md, "Generations"). */
+  generations?: GenerationOutcome[];
+}
+
+/** The newest configuration the runtime knows of a network whose file is gone. */
+function lastKnown(state: NetworkState | undefined): NetworkConfigList | undefined {
+  const gen = state?.current ?? state?.retired.at(-1);
+  return gen ? listFromCache(gen.config, `cached config of network ${state!.name}`) : undefined;
+}
+
+/** DEL every cached attachment of the network that `keep` does not hold, each with its cached config. */
+async function delCached(rt: Resolved, name: string, fallback: NetworkConfigList | undefined, keep: (a: CachedAttachment) => boolean): Promise<{ deleted: Attachment[]; errors: CniError[] }> {
+  const out = { deleted: [] as Attachment[], errors: [] as CniError[] };
+  for (const cached of listCached(rt.cacheDir, { network: name })) {
+    if (keep(cached)) continue;
+    try {
+      const list = cached.config ? listFromCache(cached.config, `cached config of ${name}`) : fallback;
+      if (!list) throw new CniError(ErrorCode.InvalidConfig, `no config to DEL ${cached.containerId}/${cached.ifName} with`);
+      await delUnlocked(rt, list, { network: list, ...cached }, cached);
+      out.deleted.push({ containerID: cached.containerId, ifname: cached.ifName });
+    } catch (e) {
+      out.errors.push(isCniError(e) ? e : new CniError(ErrorCode.Internal, String(e)));
+    }
+  }
+  return out;
+}
+
+/** GC verbs to every plugin (lists >= 1.1.0 only, as libcni); errors are collected. */
+async function gcPlugins(rt: Resolved, list: NetworkConfigList, valid: readonly Attachment[], errors: CniError[]): Promise<void> {
+  if (!atLeast(list.cniVersion, "1.1.0")) return;
+  for (const [i, plugin] of list.plugins.entries()) {
+    try {
+      await callPlugin(rt, list.name, "GC", plugin, i, gcConfig(list, plugin, valid));
+    } catch (e) {
+      errors.push(e as CniError);
+    }
+  }
+}
+
+function removalOutcome(rt: Resolved, name: string): "deinit" | "draining" | "none" {
+  const after = readState(rt.cacheDir, name);
+  if (!after) return "deinit";
+  return after.retired.some((g) => g.status === "draining") ? "draining" : "none";
 }
 
 /**
  * GC, stop-the-world: DEL every cached attachment of the network that is not in `valid`
  * (with its cached config), then GC every plugin with the valid list (CNI >= 1.1.0).
- * A network whose config was removed gets no GC verb; once drained it is DEINITed.
+ * `disableGC` (of the current config, or the last known one when the file is gone) means
+ * nothing at all (SPEC: the runtime must not GC). A network whose config was removed gets
+ * no GC verb. Retired generations left without attachments are DEINITed.
  */
 export async function gc(rt: Resolved, ref: NetworkRef, valid: Attachment[]): Promise<GcReport> {
   const name = typeof ref === "string" ? ref : ref.name;
   const removed = typeof ref === "string" && isRemoved(rt, name) === true;
   const release = await lockNetworkExclusive(rt.cacheDir, name, rt.lockTimeoutMs);
-  const report: GcReport = { deleted: [], errors: [] };
   try {
-    const list = removed ? undefined : resolveList(rt, ref);
-    if (list?.disableGC) return { ...report, skipped: "disableGC" };
+    const list = removed ? lastKnown(readState(rt.cacheDir, name)) : resolveList(rt, ref);
+    if (list?.disableGC) return { deleted: [], errors: [], skipped: "disableGC" };
     const keep = new Set(valid.map((a) => `${a.containerID}\0${a.ifname}`));
-    for (const cached of listCached(rt.cacheDir, { network: name })) {
-      if (keep.has(`${cached.containerId}\0${cached.ifName}`)) continue;
-      try {
-        const cachedList = cached.config ? listFromCache(cached.config, `cached config of ${name}`) : list;
-        if (!cachedList) throw new CniError(7, `no config to DEL ${cached.containerId}/${cached.ifName} with`);
-        await delUnlocked(rt, cachedList, { network: cachedList, ...cached }, cached);
-        report.deleted.push({ containerID: cached.containerId, ifname: cached.ifName });
-      } catch (e) {
-        report.errors.push(e as CniError);
-      }
-    }
-    if (list && atLeast(list.cniVersion, "1.1.0")) {
-      for (const [i, plugin] of list.plugins.entries()) {
-        try {
-          await callPlugin(rt, name, "GC", plugin, i, gcConfig(list, plugin, valid));
-        } catch (e) {
-          report.errors.push(e as CniError);
-        }
-      }
-    }
-    if (removed) report.removal = await settleRemoved(rt, name, true);
+    const report: GcReport = await delCached(rt, name, list, (c) => keep.has(`${c.containerId}\0${c.ifName}`));
+    if (!removed && list) await gcPlugins(rt, list, valid, report.errors);
+    const state = readState(rt.cacheDir, name);
+    if (state) report.generations = await settleGenerations(rt, state, { retryPending: false });
+    if (removed) report.removal = removalOutcome(rt, name);
     return report;
   } finally {
     release();
@@ -86,63 +114,94 @@ export async function init(rt: Resolved, ref: NetworkRef): Promise<void> {
   }
 }
 
-/** The config DEINIT uses: the one given, else the current file, else the one cached at INIT. */
-function deinitList(rt: Resolved, ref: NetworkRef): NetworkConfigList {
-  if (typeof ref !== "string") return ref;
-  const state = readState(rt.cacheDir, ref);
-  if (isRemoved(rt, ref) === false) return resolveList(rt, ref);
-  if (state) return listFromCache(state.config, `cached config of network ${ref}`);
-  return resolveList(rt, ref);
+/** The generations an explicit DEINIT or a removal releases: every recorded one, plus `extra` when it is none of them. */
+function withGeneration(rt: Resolved, state: NetworkState, extra: NetworkConfigList | undefined): NetworkState {
+  if (!extra) return state;
+  const digest = configDigest(extra);
+  if (state.current?.digest === digest || state.retired.some((g) => g.digest === digest)) return state;
+  const gen: Generation = { status: "draining", digest, config: extra.bytes, attempts: 0, updatedAt: new Date(rt.now()).toISOString() };
+  return { ...state, retired: [...state.retired, gen] };
 }
 
-/** Explicit DEINIT; a network we never initialised and cannot find is already "deinitialised". */
-export async function deinit(rt: Resolved, ref: NetworkRef): Promise<void> {
+/** The config the caller names, when there is one: the list given, or the network's file. */
+function namedList(rt: Resolved, ref: NetworkRef): NetworkConfigList | undefined {
+  if (typeof ref !== "string") return ref;
+  return isRemoved(rt, ref) === false ? resolveList(rt, ref) : undefined;
+}
+
+/**
+ * Explicit DEINIT of every generation of the network. It refuses while attachments are
+ * cached (their plugins would lose the shared resources under them) unless `force`. A
+ * network we never initialised and cannot find is already "deinitialised".
+ */
+export async function deinit(rt: Resolved, ref: NetworkRef, opts: { force?: boolean } = {}): Promise<void> {
   const name = typeof ref === "string" ? ref : ref.name;
   const release = await lockNetworkExclusive(rt.cacheDir, name, rt.lockTimeoutMs);
   try {
-    let list: NetworkConfigList;
-    try {
-      list = deinitList(rt, ref);
-    } catch (e) {
-      if (!readState(rt.cacheDir, name)) return; // unknown network: idempotent success
-      throw e;
+    const attached = listCached(rt.cacheDir, { network: name });
+    if (attached.length > 0 && !opts.force) {
+      const which = attached.slice(0, 5).map((a) => `${a.containerId}/${a.ifName}`).join(", ");
+      throw new CniError(
+        ErrorCode.TryAgainLater,
+        `network ${name} still has ${attached.length} attachment(s): DEL them first, or force the DEINIT`,
+        `cached attachments: ${which}${attached.length > 5 ? ", ..." : ""}; a forced DEINIT releases the shared resources they use`,
+      );
     }
-    await runDeinit(rt, list, readState(rt.cacheDir, name));
+    const state = withGeneration(rt, readState(rt.cacheDir, name) ?? { name, retired: [] }, namedList(rt, ref));
+    await deinitAll(rt, state);
   } finally {
     release();
   }
 }
 
 /**
- * Uninstall a network: DEL every cached attachment, GC with an empty list (catches what
- * the cache missed), DEINIT, forget. Errors are collected, DEINIT is still attempted.
+ * Uninstall a network: DEL every cached attachment (each with its cached config), GC with
+ * an empty list when the network is still configured and allows GC, DEINIT every
+ * generation, forget. When DELs fail, the network stays draining and reconcile retries
+ * those DELs with backoff, then DEINITs (retryRemoval). Returns the errors.
  */
 export async function removeNetwork(rt: Resolved, ref: NetworkRef): Promise<CniError[]> {
   const name = typeof ref === "string" ? ref : ref.name;
   const release = await lockNetworkExclusive(rt.cacheDir, name, rt.lockTimeoutMs);
-  const errors: CniError[] = [];
   try {
-    const list = deinitList(rt, ref);
-    for (const cached of listCached(rt.cacheDir, { network: name })) {
-      try {
-        const l = cached.config ? listFromCache(cached.config, `cached config of ${name}`) : list;
-        await delUnlocked(rt, l, { network: l, ...cached }, cached);
-      } catch (e) {
-        errors.push(e as CniError);
-      }
-    }
-    if (atLeast(list.cniVersion, "1.1.0")) {
-      for (const [i, plugin] of list.plugins.entries()) {
-        await callPlugin(rt, name, "GC", plugin, i, gcConfig(list, plugin, [])).catch((e: CniError) => errors.push(e));
-      }
-    }
-    try {
-      await runDeinit(rt, list, readState(rt.cacheDir, name));
-      forgetState(rt.cacheDir, name);
-    } catch (e) {
-      errors.push(e as CniError);
-    }
-    return errors;
+    const configured = namedList(rt, ref);
+    const state = readState(rt.cacheDir, name);
+    const { errors } = await delCached(rt, name, configured ?? lastKnown(state), () => false);
+    const delErrors = [...errors];
+    if (configured && !configured.disableGC) await gcPlugins(rt, configured, [], errors);
+    return [...errors, ...(await finishRemoval(rt, withGeneration(rt, readState(rt.cacheDir, name) ?? { name, retired: [] }, configured), delErrors))];
+  } finally {
+    release();
+  }
+}
+
+/** After a removal's DELs: DEINIT everything, or, when some DEL failed, wait for reconcile's retry. */
+async function finishRemoval(rt: Resolved, state: NetworkState, delErrors: readonly CniError[]): Promise<CniError[]> {
+  if (delErrors.length > 0 && listCached(rt.cacheDir, { network: state.name }).length > 0) {
+    retireCurrent(rt, state);
+    const attempts = (state.removal?.attempts ?? 0) + 1;
+    state.removal = { attempts, nextRetryAt: rt.now() + backoff(rt, attempts), error: errorRecord(delErrors[0]) };
+    writeState(rt.cacheDir, state);
+    return [];
+  }
+  try {
+    await deinitAll(rt, state);
+    return [];
+  } catch (e) {
+    return [isCniError(e) ? e : new CniError(ErrorCode.Internal, String(e))];
+  }
+}
+
+/** Reconcile's retry of a removal whose DELs failed; the outcome is the network's phase after it. */
+export async function retryRemoval(rt: Resolved, name: string): Promise<{ phase: "removed" | "draining" | "deinit-pending"; errors: CniError[] }> {
+  const release = await lockNetworkExclusive(rt.cacheDir, name, rt.lockTimeoutMs);
+  try {
+    const state = readState(rt.cacheDir, name);
+    if (!state) return { phase: "removed", errors: [] };
+    const { errors } = await delCached(rt, name, lastKnown(state), () => false);
+    errors.push(...(await finishRemoval(rt, state, errors)));
+    const after = readState(rt.cacheDir, name);
+    return { phase: !after ? "removed" : after.removal ? "draining" : "deinit-pending", errors };
   } finally {
     release();
   }

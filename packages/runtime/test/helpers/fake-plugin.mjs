@@ -7,6 +7,7 @@
 //   sleepMs: { VERB: n }                  sleep before answering
 //   crash: VERB                           SIGKILL itself
 //   barrier: { VERB: {dir, name, count} } create dir/name, wait until count files exist
+//   badResult: { ADD: text }              print text as the ADD result (exit 0)
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
@@ -45,6 +46,7 @@ if (conf.failIfExists?.[cmd] && existsSync(conf.failIfExists[cmd])) fail(11, `${
 log("end");
 if (cmd === "ADD") {
   const prev = conf.prevResult ?? { ips: [] };
-  out({ ...prev, cniVersion: conf.cniVersion, chain: [...(prev.chain ?? []), type], interfaces: [...(prev.interfaces ?? []), { name: `${type}-${env.CNI_IFNAME}` }] });
+  if (conf.badResult?.ADD !== undefined) { process.stdout.write(conf.badResult.ADD); process.exit(0); }
+  out({ ...prev, cniVersion: conf.cniVersion, interfaces: [...(prev.interfaces ?? []), { name: `${type}-${env.CNI_IFNAME}` }] });
 }
 process.exit(0);

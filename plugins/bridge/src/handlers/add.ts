@@ -8,12 +8,11 @@ import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
 import { configureContainer, containerPlan, setContainerSysctls, upContainer } from "../container-iface.js";
 import { startBatch, type StartedBatch } from "../ip-json-batch.js";
-import { confOf, ipamEnv, type BridgeContext } from "../context.js";
+import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
 import { createHostVeth, setPortVlans } from "../host-veth.js";
 import { BridgeMissing, type HostSide } from "../veth-request.js";
-import { readNetwork, withStateLock, type NetworkRecord } from "../records.js";
-import { setupKey } from "../setup-key.js";
+import { readNetwork, withStateLock, type InstanceRecord } from "../records.js";
 import { setupNetwork } from "../setup-network.js";
 import { mark } from "../trace.js";
 import { setupSpoofCheck, teardownSpoofCheck } from "../spoofcheck.js";
@@ -27,13 +26,14 @@ function warmResultParsing(): void {
   toCurrentResult({ cniVersion: "1.1.0", ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1" }], routes: [{ dst: "0.0.0.0/0" }] });
 }
 
-/** The record, when it already covers what this ADD needs (no lock, no exec). */
-function usable(rec: NetworkRecord | undefined, conf: BridgeConf): rec is NetworkRecord {
-  return rec !== undefined && rec.bridge === conf.bridge && rec.setupKey === setupKey(conf);
+/** This config instance's record, when INIT (or an earlier ADD) finished setting it up: no lock, no exec. */
+function readyInstance(conf: BridgeConf, key: string): InstanceRecord | undefined {
+  const inst = readNetwork(conf.stateDir, conf.name)?.instances[key];
+  return inst?.ready && inst.bridge === conf.bridge ? inst : undefined;
 }
 
-const lazySetup = (conf: BridgeConf, extra: { gws?: SubnetInfo[]; subnets?: string[] } = {}) =>
-  withStateLock(conf.stateDir, () => setupNetwork(conf, { repair: false, extraGateways: extra.gws ?? [], extraSubnets: extra.subnets ?? [] }));
+const lazySetup = (conf: BridgeConf, key: string, extra: { gws?: SubnetInfo[]; subnets?: string[] } = {}) =>
+  withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: false, extraGateways: extra.gws ?? [], extraSubnets: extra.subnets ?? [] }));
 
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
@@ -49,8 +49,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
   checkAddRules(conf);
   const ifname = checkIfName(ctx.ifname);
   const ns = await openNetns(ctx.netns);
-  let rec = readNetwork(conf.stateDir, conf.name);
-  if (!usable(rec, conf)) rec = await lazySetup(conf);
+  const key = instanceOf(ctx);
+  let rec = readyInstance(conf, key) ?? (await lazySetup(conf, key));
 
   const undo: Array<() => Promise<unknown>> = [];
   let containerBatch: StartedBatch | undefined;
@@ -63,7 +63,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       } catch (e) {
         if (!(e instanceof BridgeMissing)) throw e;
         // Deleted behind our back since it was recorded: set it up again, once.
-        rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, { repair: true }));
+        rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: true }));
         return createHostVeth(conf, veth);
       }
     };
@@ -88,7 +88,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
     // or our host-local in-process, which is synchronous work on this thread, hence after
     // the spawns. While they run, build and exercise the result schemas (built on first use).
-    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env) : Promise.resolve(undefined);
+    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env, ctx.stderr) : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
     portP.then(() => mark("veth and container sysctls done"), () => {});
@@ -121,7 +121,7 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       const gws = applyGateways(result, conf);
       if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
       await configureContainer(ns, ifname, containerPlan(conf, result), containerBatch);
-      await coverShared(conf, rec, gws, result);
+      await coverShared(conf, key, rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
     }
@@ -140,12 +140,12 @@ export async function add(ctx: BridgeContext): Promise<Result> {
  * not already cover them (a subnet INIT could not know); plus forwarding, which costs a
  * file read when already on.
  */
-async function coverShared(conf: BridgeConf, rec: NetworkRecord, gws: SubnetInfo[], result: Result): Promise<void> {
+async function coverShared(conf: BridgeConf, key: string, rec: InstanceRecord, gws: SubnetInfo[], result: Result): Promise<void> {
   const missingGws = gws.filter((g) => !rec.gateways.includes(g.gateway));
   const subnets = conf.ipMasq ? (result.ips ?? []).map((i) => networkOf(i.address)).filter((s): s is string => s !== undefined) : [];
   const missingSubnets = subnets.filter((s) => !rec.masq?.subnets.includes(s));
   if (missingGws.length || missingSubnets.length) {
-    await lazySetup(conf, { gws: missingGws, subnets: missingSubnets });
+    await lazySetup(conf, key, { gws: missingGws, subnets: missingSubnets });
   }
   const fams = new Set(gws.map((g) => g.family));
   const sys: Record<string, string> = {};

@@ -5,6 +5,7 @@ import type { BridgeConf } from "../config.js";
 import { delegateDel } from "@tscni/ipam";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
+import { hasNetworkMasq } from "../instance-claims.js";
 import { teardownSpoofCheck } from "../spoofcheck.js";
 import { mark } from "../trace.js";
 
@@ -53,7 +54,7 @@ export async function del(ctx: BridgeContext): Promise<void> {
   if (a.status === "rejected") throw a.reason;
   if (b.status === "rejected") throw b.reason;
   if (conf.macspoofchk) await teardownSpoofCheck(`${ctx.containerId}-${ctx.ifname}`);
-  if (layer3 && conf.ipMasq && !readNetwork(conf.stateDir, conf.name)?.masq) {
+  if (layer3 && conf.ipMasq && !hasNetworkMasq(readNetwork(conf.stateDir, conf.name))) {
     await deleteContainerMasq(CURRENT_NETNS, { network: conf.name, containerId: ctx.containerId, ifname: ctx.ifname });
   }
 }

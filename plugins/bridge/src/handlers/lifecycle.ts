@@ -1,28 +1,22 @@
 import { CniError, ErrorCode, VALID_ATTACHMENTS_KEY } from "@tscni/types";
 import { CURRENT_NETNS, gcContainerMasq, getLink, listLinks, runBatch } from "@tscni/net";
-import { delegate } from "@tscni/ipam";
+import { delegateLifecycle, type LifecycleVerb } from "@tscni/ipam";
 import { attachmentAlias, networkToken, parseAttachmentAlias } from "../alias.js";
 import type { BridgeConf } from "../config.js";
-import { confOf, ipamEnv, type BridgeContext } from "../context.js";
+import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";
 import { withStateLock } from "../records.js";
-import { releaseNetwork } from "../release-network.js";
+import { releaseInstance } from "../release-instance.js";
 import { setupNetwork } from "../setup-network.js";
 
-/** Forward a lifecycle verb to IPAM; code 4 means the delegate does not implement it (LIFECYCLE.md). */
-async function forward(ctx: BridgeContext, verb: "INIT" | "DEINIT" | "GC" | "STATUS", ipamType: string): Promise<void> {
-  if (ipamType === "") return;
-  try {
-    await delegate(verb, ipamType, ctx.stdin, ipamEnv(ctx));
-  } catch (e) {
-    if ((verb === "INIT" || verb === "DEINIT") && e instanceof CniError && e.code === ErrorCode.InvalidEnv) return;
-    throw e;
-  }
+/** Forward a lifecycle verb to IPAM, under the invocation package's rules for delegates that predate it. */
+async function forward(ctx: BridgeContext, verb: LifecycleVerb, ipamType: string): Promise<void> {
+  if (ipamType !== "") await delegateLifecycle(verb, ipamType, ctx.stdin, ipamEnv(ctx));
 }
 
-/** INIT: create or adopt the bridge, gateway, sysctls, per-network masquerade; record; then IPAM. */
+/** INIT: create or adopt the bridge, gateway, sysctls, masquerade for this config instance; record; then IPAM. */
 export async function init(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
-  await withStateLock(conf.stateDir, () => setupNetwork(conf, { repair: true }));
+  await withStateLock(conf.stateDir, () => setupNetwork(conf, instanceOf(ctx), { repair: true }));
   await forward(ctx, "INIT", conf.ipamType);
 }
 
@@ -34,13 +28,15 @@ async function thenRegardless(first: Promise<void>, ours: () => Promise<void>): 
 }
 
 /**
- * DEINIT: IPAM first (it may need nothing of ours), then release this network's claims,
- * also when IPAM refused (e.g. a config it rejects): our state must not outlive DEINIT.
+ * DEINIT: IPAM first (it may need nothing of ours), then release this config instance's
+ * claims, also when IPAM refused (e.g. a config it rejects): our state must not outlive
+ * DEINIT. Other instances of the network (other configs still in use) keep theirs.
  */
 export async function deinit(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
+  const key = instanceOf(ctx);
   await thenRegardless(forward(ctx, "DEINIT", conf.ipamType), () =>
-    withStateLock(conf.stateDir, () => releaseNetwork(conf.stateDir, conf.name)),
+    withStateLock(conf.stateDir, () => releaseInstance(conf.stateDir, conf.name, key)),
   );
 }
 
@@ -52,11 +48,15 @@ export async function deinit(ctx: BridgeContext): Promise<void> {
  */
 export async function gc(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
+  // An absent list must never read as "nothing is valid" (LIFECYCLE "GC and STATUS").
+  if (ctx.config[VALID_ATTACHMENTS_KEY] === undefined) {
+    throw new CniError(ErrorCode.InvalidConfig, `GC needs ${VALID_ATTACHMENTS_KEY} in the config`, "the list of attachments still valid is missing; nothing was removed");
+  }
   await thenRegardless(forward(ctx, "GC", conf.ipamType), () => gcOurs(ctx, conf));
 }
 
 async function gcOurs(ctx: BridgeContext, conf: BridgeConf): Promise<void> {
-  const valid = ctx.config[VALID_ATTACHMENTS_KEY] ?? [];
+  const valid = ctx.config[VALID_ATTACHMENTS_KEY]!;
   // Same aliases ADD would give (long IDs hashed the same way).
   const validAliases = new Set(valid.map((v) => attachmentAlias(conf.name, v.containerID, v.ifname)));
   const net = networkToken(conf.name);
