@@ -10,7 +10,7 @@ import { exec, execEnv, execOk, runExecutable, runInProcess } from "@tscni/testi
 import { fuzzCases, type FuzzWorld, type PluginName } from "./lib/gen.js";
 import { assertSandboxed, safeNetnsValue } from "./lib/guard.js";
 import { attachmentLines, diffState, snapshot, type HostState } from "./lib/host-state.js";
-import { errorCode, violation } from "./lib/outcome.js";
+import { afterSuccess, errorCode, violation } from "./lib/outcome.js";
 import type { FuzzWindow } from "./lib/run-seeds.js";
 
 export interface FuzzArgs {
@@ -62,8 +62,6 @@ export interface FuzzSummary {
   findings: Finding[];
 }
 
-/** Verbs that must leave the host exactly as it was. */
-const READ_ONLY = new Set(["VERSION", "CHECK", "STATUS"]);
 
 const args = JSON.parse(process.env.THD_FUZZ ?? "{}") as FuzzArgs;
 assertSandboxed(args.parentNet, args.parentMnt);
@@ -118,10 +116,6 @@ async function restore(): Promise<void> {
 }
 
 const snap = () => snapshot([undefined, args.containerNs], STATE_ROOTS);
-
-// Leftovers that are not leaks: directories, lock files, Go's round-robin cursor, lo up/down (loopback's job).
-const residueLines = (d: string) =>
-  d.split("\n").filter((l) => l !== "" && !/\/$/.test(l) && !/(\.lock|\/lock|last_reserved_ip\.\d+)( |$)/.test(l) && !/\blo\b/.test(l));
 
 async function main(): Promise<void> {
   await privateVarLibCni();
@@ -207,19 +201,11 @@ async function main(): Promise<void> {
     }
     const d = diffState(baseline, await snap());
     if (d === "") return;
-    if (READ_ONLY.has(verb!)) {
-      // Nothing at all may change, not even a directory or a cache file.
-      sum.changedByReadOnly++;
-      note({ kind: "changed-by-read-only-verb", detail: d.slice(0, 3000), stdout: r.stdout });
-    } else {
-      const real = residueLines(d);
-      if ((verb === "ADD" || verb === "INIT") && real.length > 0) {
-        sum.residue++;
-        note({ kind: "residue-after-cleanup", detail: real.join("\n").slice(0, 3000), stdout: r.stdout });
-      } else if (real.length > 0) {
-        sum.changedAfterSuccess++;
-        note({ kind: "changed-after-success", detail: real.join("\n").slice(0, 3000), stdout: r.stdout });
-      }
+    const found = afterSuccess(verb!, d);
+    if (found) {
+      const counter = { "changed-by-read-only-verb": "changedByReadOnly", "residue-after-cleanup": "residue", "changed-after-success": "changedAfterSuccess" } as const;
+      sum[counter[found.kind]]++;
+      note({ kind: found.kind, detail: found.lines.join("\n").slice(0, 3000), stdout: r.stdout });
     }
     await restore();
   };
