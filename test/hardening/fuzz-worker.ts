@@ -62,7 +62,6 @@ export interface FuzzSummary {
   findings: Finding[];
 }
 
-
 const args = JSON.parse(process.env.THD_FUZZ ?? "{}") as FuzzArgs;
 assertSandboxed(args.parentNet, args.parentMnt);
 
