@@ -21,7 +21,7 @@ afterAll(() => {
 
 describe("churn soak", () => {
   it(
-    `${SIZES.churnCycles} ADD/DEL cycles, ${SIZES.churnConcurrency}-way, random kills: no duplicate IP, nothing leaked, memory and fds flat`,
+    `${SIZES.churnCycles} ADD/DEL cycles, ${SIZES.churnConcurrency}-way, seeded kills: no duplicate IP, nothing leaked, memory and fds flat`,
     async () => {
       const n = SIZES.churnConcurrency;
       await withSandbox({ prefix: PREFIX, containers: n }, async (sb) => {
