@@ -5,11 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { exec, leftovers, withSandbox, type Sandbox } from "@tscni/testing";
 import { makeBridgeWorld, resultIP, totalLeaks, type BridgeWorld, type Leaks } from "./lib/bridge-world.js";
 import { writeSection } from "./lib/report.js";
+import { crashSeed } from "./lib/run-seeds.js";
 import { FULL, SIZES, TEST_TIMEOUT_MS, prefixFor } from "./lib/sizes.js";
 
-// kill -9 at random points of ADD, DEL, INIT and GC, of bridge and (separately) of host-local,
+// kill -9 at seeded points of ADD, DEL, INIT and GC, of bridge and (separately) of host-local,
 // then the runtime's ordinary recovery (DEL + re-ADD, INIT again, GC again) must converge
-// with nothing leaked. Kills go through wrappers in CNI_PATH (lib/kill-wrapper.ts).
+// with nothing leaked. Kills go through wrappers in CNI_PATH (lib/kill-wrapper.ts), which draw
+// each kill's delay from the seed (./seeds.ts CRASH_SEED, or THD_CRASH_SEED).
 
 const PREFIX = prefixFor("cr");
 const PHASES = ["ADD", "DEL", "INIT", "GC"] as const;
@@ -19,7 +21,6 @@ afterAll(() => {
   expect(leftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
-const rand = (n: number) => Math.floor(Math.random() * n);
 const att = (w: BridgeWorld, c: { path: string }, id: string) => ({ network: w.name, containerId: id, ifName: "eth0", netns: c.path });
 const swallow = async (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
@@ -42,7 +43,7 @@ async function round(sb: Sandbox, w: BridgeWorld, phase: (typeof PHASES)[number]
   const [c0, c1] = [sb.containers[0]!, sb.containers[1]!];
   const a0 = att(w, c0, `crash-${i}-a`);
   const a1 = att(w, c1, `crash-${i}-b`);
-  const arm = () => w.kill.set(target, 1000, 1 + rand(TARGETS[target]));
+  const arm = () => w.kill.set(target, 1000, TARGETS[target], crashSeed());
   const disarm = () => w.kill.set(target, 0, 0);
   try {
     if (phase === "ADD") {
@@ -145,7 +146,7 @@ describe("crash injection", () => {
             cases: rounds,
             faults,
             leaks: leaky.length + totalLeaks(end),
-            details: { killsPerPhaseAndTarget: perCombo, bridgeAdoptedAfterKilledInit: adopted.n },
+            details: { seed: crashSeed(), killsPerPhaseAndTarget: perCombo, bridgeAdoptedAfterKilledInit: adopted.n },
           });
           expect(leaky).toEqual([]);
           expect(end).toEqual({ reservations: [], veths: [], containerLinks: [], perContainerRules: [], cachedAttachments: [], heldLocks: [] });

@@ -1,20 +1,22 @@
 // Runs fuzz cases for one plugin inside the sandbox host netns (spawned by fuzz.test.ts via
 // `ip netns exec`). Prints one JSON summary line on stdout. Most cases run in-process through
-// skel's dispatch (fast), a share through the standalone executable.
+// skel's dispatch (fast), a share through the standalone executable. A case's outcome depends
+// only on its seed and index: which runner it gets follows from the index, and every case
+// starts from the same baseline (state files are cleared after each one).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import fc from "fast-check";
 import type { Plugin } from "@tscni/skel";
-import { exec, execOk, runExecutable, runInProcess } from "@tscni/testing";
-import { caseArb, type FuzzCase, type FuzzWorld, type PluginName } from "./lib/gen.js";
+import { exec, execEnv, execOk, runExecutable, runInProcess } from "@tscni/testing";
+import { fuzzCases, type FuzzWorld, type PluginName } from "./lib/gen.js";
 import { assertSandboxed, safeNetnsValue } from "./lib/guard.js";
 import { attachmentLines, diffState, snapshot, type HostState } from "./lib/host-state.js";
-import { errorCode, violation } from "./lib/outcome.js";
+import { afterSuccess, errorCode, violation } from "./lib/outcome.js";
+import type { FuzzWindow } from "./lib/run-seeds.js";
 
 export interface FuzzArgs {
   plugin: PluginName;
-  cases: number;
-  seed: number;
+  /** Which cases of which seeds to run. */
+  windows: FuzzWindow[];
   execShare: number;
   executable: string;
   world: FuzzWorld;
@@ -24,7 +26,11 @@ export interface FuzzArgs {
 }
 
 export interface Finding {
-  kind: "violation" | "changed-after-error" | "shared-after-error" | "residue-after-cleanup" | "changed-after-success";
+  kind: "violation" | "changed-after-error" | "shared-after-error" | "residue-after-cleanup" | "changed-after-success" | "changed-by-read-only-verb";
+  /** The case: seed and index replay it (lib/run-seeds.ts fuzzReplay). */
+  seed: number;
+  index: number;
+  viaExec: boolean;
   detail: string;
   env: Record<string, string>;
   stdin: string;
@@ -33,7 +39,7 @@ export interface Finding {
 
 export interface FuzzSummary {
   plugin: PluginName;
-  seed: number;
+  windows: FuzzWindow[];
   cases: number;
   inProcess: number;
   executable: number;
@@ -49,7 +55,10 @@ export interface FuzzSummary {
   /** Code 999 answers that are reported failures (kernel refusals), by first words of msg. */
   internal: Record<string, number>;
   residue: number;
+  /** Host changes after a successful ADD/DEL/GC/INIT/DEINIT other than residue: reported. */
   changedAfterSuccess: number;
+  /** Host changes after a successful VERSION, CHECK or STATUS, which must change nothing: failures. */
+  changedByReadOnly: number;
   findings: Finding[];
 }
 
@@ -90,21 +99,22 @@ async function clearNetns(ns: string | undefined): Promise<void> {
   await execOk(ns ? ["ip", "netns", "exec", ns, "nft", "flush", "ruleset"] : ["nft", "flush", "ruleset"]);
 }
 
-/** Back to the baseline: no links but lo, empty ruleset, empty state dirs. */
-async function restore(): Promise<void> {
-  await clearNetns(undefined);
-  await clearNetns(args.containerNs);
+/** Empty state dirs (resolv.conf stays): cheap, done after every case. */
+function clearFiles(): void {
   for (const root of STATE_ROOTS) {
     if (!existsSync(root)) continue;
     for (const n of readdirSync(root)) if (n !== "resolv.conf") rmSync(join(root, n), { recursive: true, force: true });
   }
 }
 
-const snap = () => snapshot([undefined, args.containerNs], STATE_ROOTS);
+/** Back to the baseline: no links but lo, empty ruleset, empty state dirs. */
+async function restore(): Promise<void> {
+  await clearNetns(undefined);
+  await clearNetns(args.containerNs);
+  clearFiles();
+}
 
-// Leftovers that are not leaks: directories, lock files, Go's round-robin cursor, lo up/down (loopback's job).
-const residueLines = (d: string) =>
-  d.split("\n").filter((l) => l !== "" && !/\/$/.test(l) && !/(\.lock|\/lock|last_reserved_ip\.\d+)( |$)/.test(l) && !/\blo\b/.test(l));
+const snap = () => snapshot([undefined, args.containerNs], STATE_ROOTS);
 
 async function main(): Promise<void> {
   await privateVarLibCni();
@@ -117,17 +127,17 @@ async function main(): Promise<void> {
   await restore();
   const baseline = await snap();
   const sum: FuzzSummary = {
-    plugin: args.plugin, seed: args.seed, cases: 0, inProcess: 0, executable: 0, skipped: 0, succeeded: {}, codes: {},
-    violations: 0, changedAfterError: 0, sharedAfterError: 0, knownBugs: {}, internal: {}, residue: 0, changedAfterSuccess: 0, findings: [],
+    plugin: args.plugin, windows: args.windows, cases: 0, inProcess: 0, executable: 0, skipped: 0, succeeded: {}, codes: {},
+    violations: 0, changedAfterError: 0, sharedAfterError: 0, knownBugs: {}, internal: {}, residue: 0, changedAfterSuccess: 0,
+    changedByReadOnly: 0, findings: [],
   };
-  const note = (f: Finding) => void (sum.findings.length < 25 && sum.findings.push({ ...f, stdin: f.stdin.slice(0, 2000) }));
 
   const every = Math.max(1, Math.round(1 / args.execShare));
-  const run = async (c: FuzzCase, viaExec: boolean) => {
+  // Both runners hand the plugin execEnv(env), what an exec delivers (a NUL ends a value): the
+  // raw case env goes to them, so a runner that did not would show (seed 1154963031, case 250).
+  const run = async (env: Record<string, string>, stdin: string, viaExec: boolean) => {
     if (viaExec) {
-      // Env values cannot carry NUL through execve.
-      const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, v.replace(/\0/g, "")]));
-      const r = await runExecutable(args.executable, { env, stdin: c.stdin, timeoutMs: 30_000 });
+      const r = await runExecutable(args.executable, { env, stdin, timeoutMs: 30_000 });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut };
     }
     let timer: NodeJS.Timeout | undefined;
@@ -135,81 +145,87 @@ async function main(): Promise<void> {
       timer = setTimeout(() => res({ stdout: "", exitCode: null, timedOut: true }), 30_000);
     });
     try {
-      return await Promise.race([runInProcess(plugin, { env: c.env, stdin: c.stdin }).then((r) => ({ ...r, timedOut: false })), hang]);
+      return await Promise.race([runInProcess(plugin, { env, stdin }).then((r) => ({ ...r, timedOut: false })), hang]);
     } finally {
       clearTimeout(timer);
     }
   };
 
-  const batch = 200;
-  for (let done = 0; done < args.cases; done += batch) {
-    const n = Math.min(batch, args.cases - done);
-    const cases = fc.sample(caseArb(args.plugin, args.world), { numRuns: n, seed: args.seed + done });
-    for (const c of cases) {
-      if (c.env.CNI_NETNS !== undefined && !safeNetnsValue(c.env.CNI_NETNS, ours)) {
+  type Note = (f: Pick<Finding, "kind" | "detail" | "stdout">) => void;
+
+  /** One case, classified; the caller clears the state files after it. */
+  const runCase = async (env: Record<string, string>, stdin: string, viaExec: boolean, note: Note): Promise<void> => {
+    const verb = execEnv(env).CNI_COMMAND;
+    const r = await run(env, stdin, viaExec);
+    let bad = violation(verb, r);
+    const knownViolation = bad ? knownBug(r.stdout) : undefined;
+    if (knownViolation) {
+      sum.knownBugs[knownViolation] = (sum.knownBugs[knownViolation] ?? 0) + 1;
+      bad = undefined;
+    }
+    if (bad) {
+      sum.violations++;
+      note({ kind: "violation", detail: bad, stdout: r.stdout });
+    }
+    if (r.exitCode !== 0) {
+      const code = errorCode(r.stdout);
+      if (code === 999 && !bad) {
+        const key = (JSON.parse(r.stdout).msg as string).replace(/[0-9a-f]{8,}|\S{40,}/g, "…").slice(0, 60);
+        sum.internal[key] = (sum.internal[key] ?? 0) + 1;
+      }
+      sum.codes[String(code ?? "none")] = (sum.codes[String(code ?? "none")] ?? 0) + 1;
+      const d = diffState(baseline, await snap());
+      if (d !== "") {
+        const leaked = attachmentLines(d);
+        const known = leaked.length > 0 ? knownBug(r.stdout) : undefined;
+        if (known) {
+          sum.knownBugs[known] = (sum.knownBugs[known] ?? 0) + 1;
+        } else if (leaked.length > 0) {
+          sum.changedAfterError++;
+          note({ kind: "changed-after-error", detail: leaked.join("\n").slice(0, 3000), stdout: r.stdout });
+        } else {
+          sum.sharedAfterError++;
+          if (sum.sharedAfterError <= 3) note({ kind: "shared-after-error", detail: d.slice(0, 1500), stdout: r.stdout });
+        }
+        await restore();
+      }
+      return;
+    }
+    sum.succeeded[verb!] = (sum.succeeded[verb!] ?? 0) + 1;
+    if (verb === "ADD" || verb === "INIT") {
+      // Undo the way a runtime would: DEL (for ADD), then DEINIT, with the same config.
+      if (verb === "ADD") await runInProcess(plugin, { env: { ...env, CNI_COMMAND: "DEL" }, stdin });
+      const { CNI_CONTAINERID: _c, CNI_NETNS: _n, CNI_IFNAME: _i, ...lifecycleEnv } = env;
+      await runInProcess(plugin, { env: { ...lifecycleEnv, CNI_COMMAND: "DEINIT" }, stdin });
+    }
+    const d = diffState(baseline, await snap());
+    if (d === "") return;
+    const found = afterSuccess(verb!, d);
+    if (found) {
+      const counter = { "changed-by-read-only-verb": "changedByReadOnly", "residue-after-cleanup": "residue", "changed-after-success": "changedAfterSuccess" } as const;
+      sum[counter[found.kind]]++;
+      note({ kind: found.kind, detail: found.lines.join("\n").slice(0, 3000), stdout: r.stdout });
+    }
+    await restore();
+  };
+
+  for (const win of args.windows) {
+    for (const { index, case: c } of fuzzCases(args.plugin, args.world, win.seed, win.from, win.cases)) {
+      const delivered = execEnv(c.env);
+      if (delivered.CNI_NETNS !== undefined && !safeNetnsValue(delivered.CNI_NETNS, ours)) {
         sum.skipped++;
         continue;
       }
-      // Every Nth case goes through the real executable (startup, stdin, exit paths).
-      const viaExec = sum.cases % every === 0;
+      // Every Nth case (by index, so a replay of one case runs it the same way) goes through
+      // the real executable (startup, stdin, exit paths).
+      const viaExec = index % every === 0;
       sum.cases++;
       viaExec ? sum.executable++ : sum.inProcess++;
-      const verb = c.env.CNI_COMMAND;
-      const r = await run(c, viaExec);
-      let bad = violation(verb, r);
-      const knownViolation = bad ? knownBug(r.stdout) : undefined;
-      if (knownViolation) {
-        sum.knownBugs[knownViolation] = (sum.knownBugs[knownViolation] ?? 0) + 1;
-        bad = undefined;
-      }
-      if (bad) {
-        sum.violations++;
-        note({ kind: "violation", detail: bad, env: c.env, stdin: c.stdin, stdout: r.stdout });
-      }
-      if (r.exitCode !== 0) {
-        const code = errorCode(r.stdout);
-        if (code === 999 && !bad) {
-          const key = (JSON.parse(r.stdout).msg as string).replace(/[0-9a-f]{8,}|\S{40,}/g, "…").slice(0, 60);
-          sum.internal[key] = (sum.internal[key] ?? 0) + 1;
-        }
-        sum.codes[String(code ?? "none")] = (sum.codes[String(code ?? "none")] ?? 0) + 1;
-        const after = await snap();
-        const d = diffState(baseline, after);
-        if (d !== "") {
-          const leaked = attachmentLines(d);
-          const known = leaked.length > 0 ? knownBug(r.stdout) : undefined;
-          if (known) {
-            sum.knownBugs[known] = (sum.knownBugs[known] ?? 0) + 1;
-          } else if (leaked.length > 0) {
-            sum.changedAfterError++;
-            note({ kind: "changed-after-error", detail: leaked.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
-          } else {
-            sum.sharedAfterError++;
-            if (sum.sharedAfterError <= 3) note({ kind: "shared-after-error", detail: d.slice(0, 1500), env: c.env, stdin: c.stdin, stdout: r.stdout });
-          }
-          await restore();
-        }
-        continue;
-      }
-      sum.succeeded[verb!] = (sum.succeeded[verb!] ?? 0) + 1;
-      if (verb === "ADD" || verb === "INIT") {
-        // Undo the way a runtime would: DEL (for ADD), then DEINIT, with the same config.
-        if (verb === "ADD") await runInProcess(plugin, { env: { ...c.env, CNI_COMMAND: "DEL" }, stdin: c.stdin });
-        const { CNI_CONTAINERID: _c, CNI_NETNS: _n, CNI_IFNAME: _i, ...lifecycleEnv } = c.env;
-        await runInProcess(plugin, { env: { ...lifecycleEnv, CNI_COMMAND: "DEINIT" }, stdin: c.stdin });
-      }
-      const after = await snap();
-      const d = diffState(baseline, after);
-      if (d !== "") {
-        const real = residueLines(d);
-        if ((verb === "ADD" || verb === "INIT") && real.length > 0) {
-          sum.residue++;
-          note({ kind: "residue-after-cleanup", detail: real.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
-        } else if (real.length > 0) {
-          sum.changedAfterSuccess++;
-          note({ kind: "changed-after-success", detail: real.join("\n").slice(0, 3000), env: c.env, stdin: c.stdin, stdout: r.stdout });
-        }
-        await restore();
+      const note: Note = (f) => void (sum.findings.length < 25 && sum.findings.push({ ...f, seed: win.seed, index, viaExec, env: c.env, stdin: c.stdin.slice(0, 2000) }));
+      try {
+        await runCase(c.env, c.stdin, viaExec, note);
+      } finally {
+        clearFiles();
       }
     }
   }

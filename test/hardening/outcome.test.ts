@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { violation } from "./lib/outcome.js";
+import { afterSuccess, violation } from "./lib/outcome.js";
 import { attachmentLines, fileState } from "./lib/host-state.js";
 
 // The fuzz property must be able to fail: each kind of bad outcome is named.
@@ -63,5 +63,27 @@ describe("file state of a host diff", () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("host changes after a successful call", () => {
+  const dir = "+ /tmp/w ipam/thdnet/";
+  const cache = "+ /tmp/w ipam/thdnet/.tscni-index/base 128 abcdef";
+  const cursor = "+ /tmp/w ipam/thdnet/last_reserved_ip.0 9 abcdef";
+  const reservation = "+ /tmp/w ipam/thdnet/10.77.0.10 12 abcdef";
+  it("VERSION, CHECK and STATUS may change nothing, not even a directory or a cache file", () => {
+    for (const verb of ["VERSION", "CHECK", "STATUS"]) {
+      expect(afterSuccess(verb, dir)?.kind, verb).toBe("changed-by-read-only-verb");
+      expect(afterSuccess(verb, cache)?.kind, verb).toBe("changed-by-read-only-verb");
+      expect(afterSuccess(verb, ""), verb).toBeUndefined();
+    }
+  });
+  it("ADD and INIT may leave directories, lock files and the cursor after their cleanup, nothing else", () => {
+    expect(afterSuccess("ADD", [dir, cursor].join("\n"))).toBeUndefined();
+    expect(afterSuccess("ADD", [dir, reservation].join("\n"))).toEqual({ kind: "residue-after-cleanup", lines: [reservation] });
+    expect(afterSuccess("INIT", cache)?.kind).toBe("residue-after-cleanup");
+  });
+  it("DEL, GC and DEINIT may change the host: reported, not failed", () => {
+    for (const verb of ["DEL", "GC", "DEINIT"]) expect(afterSuccess(verb, reservation)?.kind, verb).toBe("changed-after-success");
   });
 });

@@ -3,11 +3,15 @@ import { exec, leftovers, withSandbox } from "@tscni/testing";
 import { makeBridgeWorld, resultIP, totalLeaks } from "./lib/bridge-world.js";
 import { sample, type Sample } from "./lib/process-sample.js";
 import { writeSection } from "./lib/report.js";
+import { soakSeed } from "./lib/run-seeds.js";
+import { drawBelow } from "./lib/seeded.js";
 import { FULL, SIZES, TEST_TIMEOUT_MS, prefixFor } from "./lib/sizes.js";
 
 // Churn: ADD/DEL cycles through @tscni/runtime at 16-way concurrency over one bridge network,
 // with kill -9 of bridge and host-local mixed in. Checked while running: no address is ever
-// handed to two live attachments. At the end: nothing left, memory and fds flat.
+// handed to two live attachments. At the end: nothing left, memory and fds flat. Which execs
+// are killed, after how long, and how long each attachment is held follow from the seed
+// (./seeds.ts SOAK_SEED, or THD_SOAK_SEED), per cycle, whichever worker runs it.
 
 const PREFIX = prefixFor("sk");
 
@@ -17,7 +21,7 @@ afterAll(() => {
 
 describe("churn soak", () => {
   it(
-    `${SIZES.churnCycles} ADD/DEL cycles, ${SIZES.churnConcurrency}-way, random kills: no duplicate IP, nothing leaked, memory and fds flat`,
+    `${SIZES.churnCycles} ADD/DEL cycles, ${SIZES.churnConcurrency}-way, seeded kills: no duplicate IP, nothing leaked, memory and fds flat`,
     async () => {
       const n = SIZES.churnConcurrency;
       await withSandbox({ prefix: PREFIX, containers: n }, async (sb) => {
@@ -36,8 +40,9 @@ describe("churn soak", () => {
         try {
           await w.rt.init(w.name);
           const perMille = SIZES.churnCrashRate * 1000;
-          w.kill.set("bridge", perMille, 90);
-          w.kill.set("host-local", perMille, 20);
+          const seed = soakSeed();
+          w.kill.set("bridge", perMille, 90, seed);
+          w.kill.set("host-local", perMille, 20, seed);
 
           let limit = 0;
           const worker = async (slot: number): Promise<void> => {
@@ -61,7 +66,7 @@ describe("churn soak", () => {
                 // Hold the attachment a moment (other workers ADD meanwhile) and check it is real.
                 const r = await exec(["ip", "-n", ns.name, "-o", "addr", "show", "dev", "eth0"]);
                 if (!r.stdout.includes(` ${ip}/`)) missing.push(`${req.containerId} ${ip}`);
-                await new Promise((res) => setTimeout(res, Math.random() * 20));
+                await new Promise((res) => setTimeout(res, drawBelow(21, seed, "hold", cycle)));
                 // Out of the live set before DEL starts: once IPAM released it, another ADD may take it.
                 live.delete(ip);
               }
@@ -102,7 +107,7 @@ describe("churn soak", () => {
             faults,
             leaks: totalLeaks(leaks) + duplicates.length + stuck.length + missing.length,
             details: {
-              concurrency: n, added, addFailed, delRetries, duplicates: duplicates.length, stuck: stuck.length, missing: missing.length,
+              seed, concurrency: n, added, addFailed, delRetries, duplicates: duplicates.length, stuck: stuck.length, missing: missing.length,
               leaks, rssMB: { start: first.rssMB, end: last.rssMB }, heapMB: { start: first.heapMB, end: last.heapMB },
               fds: { start: first.fds, end: last.fds }, samples,
             },

@@ -17,6 +17,7 @@ export { cleanupAllSync } from "./cleanup-registry.js";
 export { canConnect } from "./traffic.js";
 export { runExecutable, encodeStdin, parseJson, type RunPluginOptions, type PluginRun } from "./run-executable.js";
 export { runInProcess, type InProcessRun } from "./run-in-process.js";
+export { execEnv } from "./exec-env.js";
 export {
   REPO_ROOT,
   distPath,

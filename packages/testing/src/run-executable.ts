@@ -1,4 +1,5 @@
 import { exec, type ExecResult } from "./exec.js";
+import { execEnv } from "./exec-env.js";
 
 export interface RunPluginOptions {
   /** CNI_* and anything else; PATH is added from this process unless given. Nothing else is inherited. */
@@ -36,14 +37,19 @@ export function parseJson(stdout: string): unknown {
   }
 }
 
-/** Exec a plugin executable the way a container runtime does: explicit env, config on stdin. */
+/**
+ * Exec a plugin executable the way a container runtime does: explicit env, config on stdin.
+ * The env goes through execEnv, so a NUL ends a value as it would in execve (Node's spawn
+ * would refuse it) and the child sees exactly what runInProcess hands a plugin.
+ */
 export async function runExecutable(path: string, opts: RunPluginOptions = {}): Promise<PluginRun> {
-  const env: NodeJS.ProcessEnv = opts.inheritEnv ? { ...process.env } : {};
-  if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
+  const merged: Record<string, string | undefined> = opts.inheritEnv ? { ...process.env } : {};
+  if (process.env.PATH !== undefined) merged.PATH = process.env.PATH;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
+    if (v === undefined) delete merged[k];
+    else merged[k] = v;
   }
+  const env = execEnv(merged);
   let argv = opts.interpreter ? [opts.interpreter, path] : [path];
   if (opts.netns) argv = ["ip", "netns", "exec", opts.netns, ...argv];
   const r = await exec(argv, { env, stdin: encodeStdin(opts.stdin), timeoutMs: opts.timeoutMs });

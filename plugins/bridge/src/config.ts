@@ -30,13 +30,17 @@ export interface BridgeConf {
   /** ipam.type; "" = layer 2 only (no addresses), as Go reads it. */
   ipamType: string;
   ipam: Record<string, unknown> | undefined;
-  /** Requested container MAC: CNI_ARGS MAC=, then args.cni.mac, then runtimeConfig.mac (last wins, as in Go). */
-  mac: string | undefined;
+  /**
+   * Requested container MAC: CNI_ARGS MAC=, then args.cni.mac, then runtimeConfig.mac (last
+   * wins, as in Go). Worked out on first read, which checkAddRules does: only ADD needs it, and
+   * a DEL whose CNI_ARGS cannot be parsed must still release what it finds.
+   */
+  readonly mac: string | undefined;
   stateDir: string;
   dns: BridgeConfigInput["dns"];
 }
 
-/** `cniArgs` is CNI_ARGS; parsed only when it is non-empty (it can only fail then). */
+/** `cniArgs` is CNI_ARGS; parsed only when `mac` is read (ADD) and non-empty (it can only fail then). */
 export function loadConf(c: BridgeConfigInput, cniArgs: string, env: Record<string, string | undefined>): BridgeConf {
   const vlan = c.vlan ?? 0;
   if (vlan < 0 || vlan > 4094) throw new CniError(ErrorCode.InvalidConfig, `invalid VLAN ID ${vlan} (must be between 0 and 4094)`);
@@ -44,6 +48,7 @@ export function loadConf(c: BridgeConfigInput, cniArgs: string, env: Record<stri
   const bridge = checkIfName(c.bridge || DEFAULT_BRIDGE, "bridge name");
   if (c.mtu !== undefined && c.mtu !== 0 && (c.mtu < 68 || c.mtu > 65535)) throw new CniError(ErrorCode.InvalidConfig, `invalid mtu ${c.mtu}`);
   const isDefaultGateway = c.isDefaultGateway === true;
+  let mac: [string | undefined] | undefined;
   const conf: BridgeConf = {
     name: c.name ?? "",
     bridge,
@@ -65,7 +70,9 @@ export function loadConf(c: BridgeConfigInput, cniArgs: string, env: Record<stri
     portIsolation: c.portIsolation === true,
     ipamType: typeof c.ipam?.type === "string" ? c.ipam.type : "",
     ipam: c.ipam as Record<string, unknown> | undefined,
-    mac: requestedMac(c, cniArgs),
+    get mac() {
+      return (mac ??= [requestedMac(c, cniArgs)])[0];
+    },
     stateDir: c.stateDir ? checkStateDir(c.stateDir, "stateDir", ErrorCode.InvalidConfig)
       : env.TSCNI_STATE_DIR ? checkStateDir(env.TSCNI_STATE_DIR, "TSCNI_STATE_DIR", ErrorCode.InvalidEnv)
       : DEFAULT_STATE_DIR,
@@ -91,8 +98,9 @@ function checkStateDir(dir: string, key: string, code: number): string {
   return dir;
 }
 
-/** Rules the Go plugin checks at ADD. */
+/** Rules the Go plugin checks at ADD, and the requested MAC (CNI_ARGS included), before anything is done. */
 export function checkAddRules(conf: BridgeConf): void {
+  void conf.mac;
   if (conf.ipamType !== "" && conf.disableContainerInterface) {
     throw new CniError(ErrorCode.InvalidConfig, "cannot use IPAM when DisableContainerInterface flag is set");
   }

@@ -2,6 +2,7 @@
 export * from "./schema.js";
 export * from "./config.js";
 export * from "./store.js";
+export { retireStore, type Retired } from "./retire-store.js";
 export * from "./allocator.js";
 export * from "./resolv-conf.js";
 export * from "./handlers/index.js";

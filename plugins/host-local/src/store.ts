@@ -196,17 +196,4 @@ export class DiskStore {
       throw e;
     }
   }
-
-  /** Deletes the whole network directory; a symlink in its place is unlinked, never followed. */
-  destroy(): void {
-    let st;
-    try {
-      st = lstatSync(this.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw e;
-    }
-    if (!st.isDirectory()) unlinkSync(this.dir);
-    else rmSync(this.dir, { recursive: true, force: true });
-  }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileSandbox, OUR_HOST_LOCAL as bin, call, netConf, reservations, tempFiles, type CallOpts } from "./helpers.js";
+import { ErrorCode } from "@tscni/types";
+import { fileSandbox, fileTree, OUR_HOST_LOCAL as bin, call, netConf, reservations, tempFiles, type CallOpts } from "./helpers.js";
 
 let n = 0;
 
@@ -95,18 +96,39 @@ describe("DEL and CHECK", () => {
     expect(existsSync(dd)).toBe(false);
   });
 
-  it("CHECK passes for a reserved attachment, fails with code 3 otherwise or when prevResult disagrees", async () => {
+  it("DEL with CNI_ARGS it cannot parse still releases the attachment (only ADD reads CNI_ARGS)", async () => {
+    const dd = fresh();
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.14.1.0/24" }], [{ subnet: "fd14:1::/64" }]] });
+    for (const [i, args] of ["a=b=c", "x", "IP=10.14.1.9;", "\u00e9=1;;"].entries()) {
+      const id = `m${i}`;
+      expect((await add(conf, id)).exitCode).toBe(0);
+      const r = await del(conf, id, { args });
+      expect(r.exitCode, `${args}: ${r.stdout}`).toBe(0);
+      expect(Object.values(reservations(join(dd, "thnet"))), args).not.toContain(`${id}\r\neth0`);
+    }
+    // ADD does read it: a malformed CNI_ARGS fails there, with code 4 and nothing reserved.
+    const bad = await add(conf, "n", { args: "a=b=c" });
+    expect(bad.json.code).toBe(4);
+    expect(reservations(join(dd, "thnet"))).toEqual({});
+  });
+
+  it("CHECK passes for a reserved attachment, fails with code 999 (not 3) otherwise or when prevResult disagrees", async () => {
     const dd = fresh();
     const conf = netConf(dd, { subnet: "10.16.0.0/24" });
     const added = await add(conf, "a");
     const chk = (id: string, c: object) => call(box.sb, bin, { command: "CHECK", containerId: id, ifname: "eth0", netns: box.sb.container.path }, c);
     expect((await chk("a", { ...conf, prevResult: added.json })).exitCode).toBe(0);
+    // Code 3 would tell the runtime "nothing to clean up"; Go answers a plain failure.
     const other = await chk("b", conf);
-    expect(other.json.code).toBe(3);
+    expect(other.exitCode).toBe(1);
+    expect(other.json.code).toBe(ErrorCode.Internal);
+    expect(other.json.msg).toMatch(/failed to find address added by container b/);
     const wrong = { ...added.json, ips: [{ address: "10.16.0.99/24", gateway: "10.16.0.1" }] };
-    expect((await chk("a", { ...conf, prevResult: wrong })).json.code).toBe(3);
+    const disagree = await chk("a", { ...conf, prevResult: wrong });
+    expect(disagree.json.code).toBe(ErrorCode.Internal);
+    expect(disagree.json.msg).toMatch(/10\.16\.0\.99 from prevResult is not reserved for a/);
     await del(conf, "a");
-    expect((await chk("a", conf)).json.code).toBe(3);
+    expect((await chk("a", conf)).json.code).toBe(ErrorCode.Internal);
   });
 });
 
@@ -127,6 +149,21 @@ describe("GC, STATUS, INIT, DEINIT", () => {
     expect(reservations(dir)).toEqual({});
   });
 
+  it("GC without cni.dev/valid-attachments fails with code 7 naming the key and releases nothing", async () => {
+    const dd = fresh();
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.17.1.0/24" }], [{ subnet: "fd17:1::/64" }]] }, {}, "1.1.0");
+    for (const id of ["a", "b"]) await add(conf, id);
+    const dir = join(dd, "thnet");
+    writeFileSync(join(dir, "10.17.1.200"), ""); // ownerless: what GC with a list would remove
+    const before = reservations(dir);
+    expect(Object.keys(before)).toHaveLength(5);
+    const r = await verb("GC", conf);
+    expect(r.exitCode).toBe(1);
+    expect(r.json.code).toBe(ErrorCode.InvalidConfig);
+    expect(r.json.msg).toContain("cni.dev/valid-attachments");
+    expect(reservations(dir)).toEqual(before);
+  });
+
   it("STATUS is 50 once any range set is exhausted, and fine again after a DEL", async () => {
     const dd = fresh();
     const conf = netConf(dd, { ranges: [[{ subnet: "10.18.0.0/30" }], [{ subnet: "fd18::/120" }]] }, {}, "1.1.0");
@@ -140,18 +177,54 @@ describe("GC, STATUS, INIT, DEINIT", () => {
     expect((await verb("STATUS", conf)).exitCode).toBe(0);
   });
 
-  it("INIT prepares the store, DEINIT removes it with leftovers; both idempotent", async () => {
+  it("INIT prepares the store; DEINIT removes only the owner index and an empty store dir; both idempotent", async () => {
     const dd = fresh();
-    const conf = netConf(dd, { subnet: "10.19.0.0/24" }, {}, "1.1.0");
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.19.0.0/24" }], [{ subnet: "fd19::/64" }]] }, {}, "1.1.0");
     const dir = join(dd, "thnet");
     expect((await verb("INIT", conf)).exitCode).toBe(0);
-    expect(existsSync(dir)).toBe(true);
+    expect(readdirSync(dir)).toEqual([".tscni-index"]);
     expect((await verb("INIT", conf)).exitCode).toBe(0);
-    await add(conf, "a");
-    expect((await verb("DEINIT", conf)).exitCode).toBe(0);
+    // Nothing but the index: the directory goes (and dataDir, shared by networks, stays).
+    let r = await verb("DEINIT", conf);
+    expect(r.exitCode, r.stdout).toBe(0);
     expect(existsSync(dir)).toBe(false);
-    expect(existsSync(dd)).toBe(true); // dataDir itself is shared by networks
+    expect(existsSync(dd)).toBe(true);
     expect((await verb("DEINIT", conf)).exitCode).toBe(0);
+
+    // Live reservations: nothing is touched, and stderr says why.
+    await verb("INIT", conf);
+    await add(conf, "a");
+    const before = fileTree(dir);
+    r = await verb("DEINIT", conf);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stderr).toContain(dir);
+    expect(r.stderr).toMatch(/2 reservation\(s\)/);
+    expect(fileTree(dir)).toEqual(before);
+    expect((await verb("DEINIT", conf)).exitCode).toBe(0);
+    expect(fileTree(dir)).toEqual(before);
+
+    // Released: the index goes; last_reserved_ip.N (Go writes it too) stays, and so does the dir.
+    await del(conf, "a");
+    r = await verb("DEINIT", conf);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["last_reserved_ip.0", "last_reserved_ip.1"]);
+    expect((await verb("DEINIT", conf)).exitCode).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["last_reserved_ip.0", "last_reserved_ip.1"]);
+  });
+
+  it("DEINIT never follows a symlink in place of the store directory", async () => {
+    const dd = fresh();
+    const conf = netConf(dd, { subnet: "10.19.1.0/24" }, {}, "1.1.0");
+    const elsewhere = join(box.work, `elsewhere${n++}`);
+    mkdirSync(join(elsewhere, ".tscni-index"), { recursive: true });
+    writeFileSync(join(elsewhere, ".tscni-index", "base"), "x");
+    mkdirSync(dd);
+    symlinkSync(elsewhere, join(dd, "thnet"));
+    const r = await verb("DEINIT", conf);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/not a directory/);
+    expect(lstatSync(join(dd, "thnet")).isSymbolicLink()).toBe(true);
+    expect(readdirSync(join(elsewhere, ".tscni-index"))).toEqual(["base"]);
   });
 
   it("INIT with a bad config fails with code 7 and creates nothing", async () => {

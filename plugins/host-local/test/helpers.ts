@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -74,6 +74,22 @@ export function reservations(dir: string): Record<string, string> {
     if (n === "lock" || n.startsWith("last_reserved_ip.") || n.startsWith(".")) continue;
     out[n] = readFileSync(join(dir, n), "utf8");
   }
+  return out;
+}
+
+/** Every entry under `dir` (relative paths, dirs ending in "/") with the content of each file. */
+export function fileTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const n of readdirSync(join(dir, rel)).sort()) {
+      const r = rel === "" ? n : `${rel}/${n}`;
+      if (lstatSync(join(dir, r)).isDirectory()) {
+        out[`${r}/`] = "";
+        walk(r);
+      } else out[r] = readFileSync(join(dir, r), "latin1");
+    }
+  };
+  if (existsSync(dir)) walk("");
   return out;
 }
 

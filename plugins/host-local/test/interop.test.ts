@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileSandbox, GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, call, netConf, reservations } from "./helpers.js";
+import { fileSandbox, fileTree, GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, call, netConf, reservations } from "./helpers.js";
 
 // Debian's containernetworking-plugins 1.1.1 host-local: speaks CNI up to 1.0.0, writes
 // "<id>\r\n<ifname>" into a 0644 file per IP, last_reserved_ip.<N>, and flocks <dir>/lock.
@@ -67,6 +67,36 @@ describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () =
     expect((await run(ours, "ADD", "t", conf("10.32.0.50"))).json.msg).toMatch(/10.32.0.50 is not available/);
     expect((await run(ours, "ADD", "t", conf("10.32.0.51"))).exitCode).toBe(0);
     expect((await run(GO_HOST_LOCAL, "ADD", "g2", conf("10.32.0.51"))).exitCode).toBe(1);
+  });
+
+  it("our DEINIT on a store Go shares keeps every reservation (Go's and ours), lock and last_reserved_ip file", async () => {
+    const dd = join(box.work, "deinit");
+    const conf = netConf(dd, { ranges: [[{ subnet: "10.34.0.0/24" }], [{ subnet: "fd34::/64" }]] });
+    const dir = join(dd, "thnet");
+    for (const [bin, id] of [[GO_HOST_LOCAL, "g1"], [ours, "t1"], [GO_HOST_LOCAL, "g2"]] as const)
+      expect((await run(bin, "ADD", id, conf)).exitCode).toBe(0);
+    const deinit = () => call(box.sb, ours, { command: "DEINIT" }, { ...conf, cniVersion: "1.1.0" });
+    const before = fileTree(dir);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(["lock", "last_reserved_ip.0", "last_reserved_ip.1", ".tscni-index/"]));
+    expect(Object.values(reservations(dir))).toHaveLength(6);
+    for (let i = 0; i < 2; i++) {
+      const r = await deinit();
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.stderr).toContain(dir);
+      expect(r.stderr).toMatch(/6 reservation\(s\)/);
+      expect(fileTree(dir)).toEqual(before);
+    }
+    // Go still owns and releases its own; ours too.
+    expect((await run(GO_HOST_LOCAL, "CHECK", "g1", conf)).exitCode).toBe(0);
+    for (const [bin, id] of [[GO_HOST_LOCAL, "g1"], [ours, "t1"], [ours, "g2"]] as const)
+      expect((await run(bin, "DEL", id, conf)).exitCode).toBe(0);
+    // Nothing reserved any more: only our index goes; Go's lock and the cursors stay, so does the dir.
+    expect((await deinit()).exitCode).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["last_reserved_ip.0", "last_reserved_ip.1", "lock"]);
+    expect((await deinit()).exitCode).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["last_reserved_ip.0", "last_reserved_ip.1", "lock"]);
+    // Go keeps working on it.
+    expect((await run(GO_HOST_LOCAL, "ADD", "g3", conf)).exitCode).toBe(0);
   });
 
   it("16 Go and 16 of our ADDs at once on one network get 32 distinct addresses", async () => {

@@ -133,7 +133,10 @@ function stdinArb(plugin: PluginName, w: FuzzWorld): fc.Arbitrary<string> {
       prev: fc.option(prevResult, { freq: 4 }),
       valid: fc.option(fc.array(fc.record({ containerID: fc.oneof(validId, nasty), ifname: fc.oneof(fc.constant("eth0"), nasty) }), { maxLength: 3 }), { freq: 3 }),
     })
-    .map(({ version, muts, prev, valid }) => {
+    .map((drawn) => {
+      // fast-check hands out the same object for a constant each time it is drawn: mutating it
+      // in place would change every later case, so a case would depend on the ones before it.
+      const { version, muts, prev, valid } = structuredClone(drawn);
       const conf = baseConfig(plugin, w, version);
       if (prev !== null) conf.prevResult = prev;
       if (valid !== null) conf["cni.dev/valid-attachments"] = valid;
@@ -177,4 +180,24 @@ function envArb(w: FuzzWorld): fc.Arbitrary<Record<string, string>> {
 
 export function caseArb(plugin: PluginName, w: FuzzWorld): fc.Arbitrary<FuzzCase> {
   return fc.record({ env: envArb(w), stdin: stdinArb(plugin, w) });
+}
+
+/**
+ * Cases per fast-check sample: case i of a seed is element i % CHUNK of
+ * `fc.sample(caseArb, { seed: seed + CHUNK * floor(i / CHUNK) })`. Fixed, since changing it
+ * changes every seed's cases (the seeds in ../seeds.ts name cases by index).
+ */
+export const FUZZ_CHUNK = 200;
+
+/** Cases from..from+count-1 of `seed`: the same inputs whatever the run's size (a sample of n is the first n of a longer one). */
+export function fuzzCases(plugin: PluginName, w: FuzzWorld, seed: number, from: number, count: number): Array<{ index: number; case: FuzzCase }> {
+  const out: Array<{ index: number; case: FuzzCase }> = [];
+  const end = from + count;
+  for (let chunk = Math.floor(from / FUZZ_CHUNK) * FUZZ_CHUNK; chunk < end; chunk += FUZZ_CHUNK) {
+    const cases = fc.sample(caseArb(plugin, w), { numRuns: Math.min(FUZZ_CHUNK, end - chunk), seed: seed + chunk });
+    cases.forEach((c, j) => {
+      if (chunk + j >= from) out.push({ index: chunk + j, case: c });
+    });
+  }
+  return out;
 }

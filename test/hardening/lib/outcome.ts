@@ -70,3 +70,26 @@ export function errorCode(stdout: string): number | undefined {
     return undefined;
   }
 }
+
+/** Verbs that must leave the host exactly as it was when they succeed. */
+export const READ_ONLY_VERBS: ReadonlySet<string> = new Set(["VERSION", "CHECK", "STATUS"]);
+
+// Leftovers that are not leaks: directories, lock files, Go's round-robin cursor, lo up/down (loopback's job).
+const residueLines = (d: string): string[] =>
+  d.split("\n").filter((l) => l !== "" && !/\/$/.test(l) && !/(\.lock|\/lock|last_reserved_ip\.\d+)( |$)/.test(l) && !/\blo\b/.test(l));
+
+export type AfterSuccess = "changed-by-read-only-verb" | "residue-after-cleanup" | "changed-after-success";
+
+/**
+ * What a host diff after a successful call amounts to (for ADD and INIT: after their DEL and
+ * DEINIT). A read-only verb may change nothing at all, not even a directory or a cache file
+ * (a failure); ADD/INIT must leave no residue but directories, lock files and the round-robin
+ * cursor (a failure); other verbs may change the host (reported). undefined: nothing to say.
+ */
+export function afterSuccess(verb: string, diff: string): { kind: AfterSuccess; lines: string[] } | undefined {
+  if (diff === "") return undefined;
+  if (READ_ONLY_VERBS.has(verb)) return { kind: "changed-by-read-only-verb", lines: diff.split("\n") };
+  const real = residueLines(diff);
+  if (real.length === 0) return undefined;
+  return { kind: verb === "ADD" || verb === "INIT" ? "residue-after-cleanup" : "changed-after-success", lines: real };
+}

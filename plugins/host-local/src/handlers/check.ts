@@ -5,19 +5,20 @@ import { load, type HostLocalContext } from "./context.js";
 
 /**
  * CHECK: the attachment must hold at least one reservation (what Go checks), and
- * every prevResult address that lies in our ranges must be reserved by it.
+ * every prevResult address that lies in our ranges must be reserved by it. Either
+ * failure is code 999 as in Go: code 3 would tell the runtime there is nothing to clean up.
  */
 export function check(ctx: HostLocalContext): void {
   const { conf, allocator } = load(ctx);
   const mine = new Set(allocator.find(ctx.containerId, ctx.ifname));
   if (mine.size === 0)
-    throw new CniError(ErrorCode.UnknownContainer, `host-local: failed to find address added by container ${ctx.containerId} (${ctx.ifname})`);
+    throw new CniError(ErrorCode.Internal, `host-local: failed to find address added by container ${ctx.containerId} (${ctx.ifname})`);
   for (const ipc of ctx.prevResult?.ips ?? []) {
     const c = parseCIDR(ipc.address);
     if (!c) continue;
     const ip = unmap(c.ip);
     if (!conf.ranges.some((set) => rangeFor(set, ip))) continue;
     if (!mine.has(formatIP(ip)))
-      throw new CniError(ErrorCode.UnknownContainer, `host-local: ${formatIP(ip)} from prevResult is not reserved for ${ctx.containerId} (${ctx.ifname})`);
+      throw new CniError(ErrorCode.Internal, `host-local: ${formatIP(ip)} from prevResult is not reserved for ${ctx.containerId} (${ctx.ifname})`);
   }
 }

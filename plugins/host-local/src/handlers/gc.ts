@@ -1,17 +1,20 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, VALID_ATTACHMENTS_KEY } from "@tscni/types";
 import { ownerKey } from "../store.js";
 import { load, type HostLocalContext } from "./context.js";
 
 /**
  * GC (CNI 1.1): release every reservation whose owner is not in
  * cni.dev/valid-attachments, including ownerless files a crashed ADD left.
- * Keeps going past errors and reports them all at the end.
+ * Keeps going past errors and reports them all at the end. Without the key nothing is
+ * released (code 7): a missing list must not read as "no attachment is valid"; `[]` does.
  */
 export function gc(ctx: HostLocalContext): void {
-  const { store, allocator } = load(ctx, false);
+  const valid = ctx.config[VALID_ATTACHMENTS_KEY];
+  if (valid === undefined)
+    throw new CniError(ErrorCode.InvalidConfig, `GC needs ${VALID_ATTACHMENTS_KEY} in the config`, `an empty list releases every reservation of the network; a missing one releases nothing`);
+  const { store, allocator } = load(ctx);
   if (!store.exists()) return;
   const before = allocator.index.snapshot();
-  const valid = ctx.config["cni.dev/valid-attachments"] ?? [];
   const keys = new Set(valid.map((a) => ownerKey(a.containerID, a.ifname)));
   const ids = new Set(valid.map((a) => a.containerID.trim()));
   // ID-only files come from Go versions that did not record ifname: keep them if the ID is still valid.
