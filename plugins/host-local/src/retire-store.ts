@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { INDEX_DIR } from "./last-stamp.js";
-import { LAST_IP_PREFIX } from "./store.js";
+import { isBookkeeping } from "./store.js";
 
 /** What DEINIT found and did; `left` names what stays (nothing when the directory went). */
 export type Retired =
@@ -13,9 +13,6 @@ export type Retired =
   | { state: "in-use"; reservations: number; others: number }
   /** Only files another host-local shares with us (lock, last_reserved_ip.N) or could not be removed. */
   | { state: "kept"; left: string[] };
-
-/** Files Go's host-local writes too: they may matter to it, so they are never ours to delete. */
-const isShared = (name: string): boolean => name === "lock" || name.startsWith(LAST_IP_PREFIX);
 
 const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
@@ -39,7 +36,8 @@ export function retireStore(dir: string): Retired {
   if (!st) return { state: "absent" };
   if (!st.isDirectory()) return { state: "not-a-directory" };
   const names = readdirSync(dir);
-  const held = names.filter((n) => n !== INDEX_DIR && !isShared(n));
+  // Besides our index, the bookkeeping files are Go's too (lock, last_reserved_ip.N): never ours to delete.
+  const held = names.filter((n) => !isBookkeeping(n));
   if (held.length > 0) {
     // Temp files of older tscni versions and ownerless files hold no address: GC's business, not ours.
     const reservations = held.filter((n) => !n.startsWith(".")).length;

@@ -28,7 +28,7 @@ export function ownerKey(containerId: string, ifname: string): string {
 }
 
 /** Files that are neither reservations nor in-flight reservations (our index directory included). */
-function isBookkeeping(name: string): boolean {
+export function isBookkeeping(name: string): boolean {
   return name === "lock" || name.startsWith(LAST_IP_PREFIX) || name === INDEX_DIR;
 }
 
