@@ -9,6 +9,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "dist/**", "test/bench/**"],
     globalSetup: ["packages/build/src/vitest-global-setup.ts"],
+    setupFiles: ["test/setup/fast-check-seed.ts"],
     // Network tests exec ip/nft and plugins: separate processes, two at a time on 2 cores.
     pool: "forks",
     maxWorkers: 2,
