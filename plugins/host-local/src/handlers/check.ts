@@ -1,6 +1,6 @@
 import { CniError, ErrorCode } from "@tscni/types";
 import { formatIP, parseCIDR, unmap } from "@tscni/net/ip";
-import { rangeFor } from "../config.js";
+import { rangeFor } from "@tscni/ipam-ranges";
 import { load, type HostLocalContext } from "./context.js";
 
 /**
