@@ -327,6 +327,9 @@ function parseJson(ep: Endpoint, body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
+    // etcd's own plain-text refusal: with auth on, its JSON gateway takes no client certificate that has a CommonName.
+    if (body.includes("CommonName of client"))
+      throw new EtcdError("auth", `etcd ${ep.url}: ${body.trim()} (with etcd auth enabled, the client certificate must have no CommonName; the user comes from ipam.etcd.username)`);
     throw new TransportError("unreachable", `not an etcd answer from ${ep.url}: ${JSON.stringify(body.slice(0, 120))}`);
   }
 }
