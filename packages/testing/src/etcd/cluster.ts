@@ -205,6 +205,21 @@ export class EtcdCluster {
     }
   }
 
+  /** Index of the member that is the raft leader, as the running members report it (their status over the sockets). */
+  async leader(): Promise<number> {
+    for (let i = 0; i < this.members.length; i++) {
+      if (!this.running(i)) continue;
+      try {
+        const r = await overSocket(this.members[i]!.socket, "/v3/maintenance/status", "{}", 1000);
+        const st = JSON.parse(r.body) as { header?: { member_id?: string }; leader?: string };
+        if (st.leader && st.leader === st.header?.member_id) return i;
+      } catch {
+        // not answering: not the leader
+      }
+    }
+    throw new Error("no running member is the leader");
+  }
+
   logTail(i: number): string {
     try {
       return readFileSync(this.members[i]!.log, "utf8").split("\n").slice(-8).join("\n");
