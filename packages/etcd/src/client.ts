@@ -273,7 +273,11 @@ export class EtcdClient {
     const details = [...last].map(([u, m]) => `${u}: ${m}`).join("; ");
     const tls = [...last].find(([, m]) => m.startsWith("TLS handshake failed"));
     if (tls) throw new EtcdError("auth", `etcd ${tls[0]}: ${tls[1]} (check ipam.etcd.tls)`, details);
-    throw new EtcdError("unavailable", `etcd unavailable: no member answered with quorum within ${this.opts.timeoutMs} ms`, details || undefined);
+    throw new EtcdError(
+      "unavailable",
+      `etcd unavailable: no member answered with quorum within ${this.opts.timeoutMs} ms`,
+      details || `the call's ${this.opts.timeoutMs} ms were used up before this request could be sent`,
+    );
   }
 
   async range(key: string, o: RangeOptions = {}): Promise<RangeResult> {

@@ -18,7 +18,7 @@ const GO_PLUGINS = "/usr/lib/cni";
  * Our plugins when they are built: next to the tscni executable (dist/bin or dist/node),
  * else the repo's dist/bin; the Go reference plugins otherwise.
  */
-function defaultPluginsDir(): string {
+export function defaultPluginsDir(plugins: readonly string[] = PLUGINS): string {
   const candidates = [dirname(process.execPath), process.argv[1] ? dirname(resolve(process.argv[1])) : ""];
   try {
     candidates.push(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../dist/bin"));
@@ -27,7 +27,7 @@ function defaultPluginsDir(): string {
   }
   candidates.push(resolve(process.cwd(), "dist/bin"));
   for (const d of candidates) {
-    if (d && PLUGINS.every((p) => existsSync(join(d, p)))) return d;
+    if (d && plugins.every((p) => existsSync(join(d, p)))) return d;
   }
   return GO_PLUGINS;
 }

@@ -123,6 +123,10 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
       return runPool(p, env, out);
     }
     case "demo": {
+      if (p.flags.has("cluster")) {
+        const { runClusterDemo } = await import("./demo-cluster.js");
+        return runClusterDemo(p, env);
+      }
       const { runDemo } = await import("./demo.js");
       return runDemo(p, env);
     }
