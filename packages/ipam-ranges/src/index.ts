@@ -6,3 +6,4 @@ export * from "./requested.js";
 export * from "./normalise.js";
 export * from "./resolv-conf.js";
 export * from "./result.js";
+export * from "./held.js";

@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cidrContains, parseCIDR, parseIP } from "@tscni/net/ip";
 import { createNetns, deleteNetns, distPath, exec, runExecutable, type Netns } from "@tscni/testing";
 import { parseBlockName } from "@tscni/cluster-pool";
-import { allocations, handles, ipam, noLeftovers, poolKeys, poolProblems, startWorld, stopWorld, type Run, type World, type WorldNode } from "./helpers.js";
+import { allocations, fileWorld, handles, ipam, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
 
 // Four "nodes" (host netns on the etcd fabric), each running our bridge with cluster-ipam
 // as its IPAM plugin, exec'd from CNI_PATH like any IPAM plugin.
@@ -11,15 +11,13 @@ const PREFIX = "tcb-";
 const PER_NODE = 16;
 let w: World;
 const containers = new Map<string, Netns>();
-
-beforeAll(async () => {
-  w = await startWorld({ prefix: PREFIX, nodes: 4 });
+fileWorld({ prefix: PREFIX, nodes: 4 }, async (world) => {
+  w = world;
   for (const n of w.nodes) for (let i = 0; i < PER_NODE; i++) containers.set(`${n.name}-${i}`, await createNetns(PREFIX, "k"));
-}, 120_000);
+});
+// Registered after fileWorld's, so it runs first (vitest runs afterAll hooks in reverse): containers before the world.
 afterAll(async () => {
   for (const ns of containers.values()) await deleteNetns(ns.name);
-  await stopWorld(w);
-  expect(noLeftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
 function bridgeConf(node: WorldNode, network: string): Record<string, unknown> {

@@ -1,26 +1,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allocations, call, handles, netConf, noLeftovers, poolKeys, poolProblems, startWorld, stopWorld, TARGETS, type World, type WorldNode } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { allocations, call, fileWorld, handles, netConf, poolKeys, poolProblems, TARGETS, type World, type WorldNode } from "./helpers.js";
 
 // Every verb through the built executables (standalone, and the node bundle under node),
 // run in node netns against a real three-member etcd. Each test has its own network, i.e.
 // its own pool.
-const PREFIX = "tcx-";
 let w: World;
 let a: WorldNode;
 let b: WorldNode;
+fileWorld({ prefix: "tcx-", nodes: 2 }, (world) => {
+  w = world;
+  [a, b] = w.nodes as [WorldNode, WorldNode];
+});
 let seq = 0;
 const net = () => `x${seq++}`;
-
-beforeAll(async () => {
-  w = await startWorld({ prefix: PREFIX, nodes: 2 });
-  [a, b] = w.nodes as [WorldNode, WorldNode];
-}, 60_000);
-afterAll(async () => {
-  await stopWorld(w);
-  expect(noLeftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
-});
 
 describe.each(TARGETS)("cluster-ipam %s", (target) => {
   it("ADD gives one address per range set in the result's version, DEL releases it, both idempotent", async () => {

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allocations, call, handles, netConf, noLeftovers, poolKeys, poolProblems, startWorld, stopWorld, type Run, type World, type WorldNode } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { allocations, call, fileWorld, handles, netConf, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
 
 // Failures: etcd members killed (-9) while ADDs run, quorum lost and regained, and the
 // plugin itself killed (-9) mid-ADD at fixed points (after each of its etcd requests is
 // sent) and at fixed-seed delays. Nothing may be left that DEL or GC cannot release, and
 // no attachment may ever hold two addresses of one range set.
-const PREFIX = "tcf-";
 let w: World;
 let a: WorldNode;
 let b: WorldNode;
-
-beforeAll(async () => {
-  w = await startWorld({ prefix: PREFIX, nodes: 2 });
+fileWorld({ prefix: "tcf-", nodes: 2 }, (world) => {
+  w = world;
   [a, b] = w.nodes as [WorldNode, WorldNode];
-}, 60_000);
-afterAll(async () => {
-  await stopWorld(w);
-  expect(noLeftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
 /** Every handle holds exactly one address (one range set), and the pool's invariants hold. */

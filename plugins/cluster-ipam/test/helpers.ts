@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cidrContains, parseIP } from "@tscni/net/ip";
@@ -45,7 +46,26 @@ export async function stopWorld(w: World | undefined): Promise<void> {
   rmSync(w.work, { recursive: true, force: true });
 }
 
-export const noLeftovers = (prefix: string) => leftovers(prefix);
+/**
+ * One world for the whole test file: started before its first test, stopped after its
+ * last, and then nothing with its prefix may be left (netns, mounts, tmp dirs).
+ */
+export function fileWorld(opts: EtcdClusterOptions & { nodes: number }, ready?: (w: World) => void | Promise<void>): { readonly w: World } {
+  let w: World | undefined;
+  beforeAll(async () => {
+    w = await startWorld(opts);
+    await ready?.(w);
+  }, 120_000);
+  afterAll(async () => {
+    await stopWorld(w);
+    expect(leftovers(opts.prefix)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
+  });
+  return {
+    get w() {
+      return w!;
+    },
+  };
+}
 
 /** The ipam section of a node: this world's members, a token cache in the work dir, a short timeout. */
 export function ipam(w: World, node: WorldNode, extra: Record<string, unknown> = {}): Record<string, unknown> {

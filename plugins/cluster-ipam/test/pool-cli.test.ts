@@ -1,19 +1,18 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { distPath, exec } from "@tscni/testing";
-import { allocations, call, handles, ipam, noLeftovers, poolKeys, poolProblems, startWorld, stopWorld, type World, type WorldNode } from "./helpers.js";
+import { allocations, call, fileWorld, handles, ipam, poolKeys, poolProblems, type World, type WorldNode } from "./helpers.js";
 
 // The operator commands of the tscni CLI (packages/runtime/src/cli/pool.ts), run where an
 // operator would: on a node that reaches etcd (here a node netns on the fabric).
-const PREFIX = "tcc-";
 let w: World;
 let a: WorldNode;
 let b: WorldNode;
 let confDir: string;
 
-beforeAll(async () => {
-  w = await startWorld({ prefix: PREFIX, nodes: 2 });
+fileWorld({ prefix: "tcc-", nodes: 2 }, (world) => {
+  w = world;
   [a, b] = w.nodes as [WorldNode, WorldNode];
   confDir = join(w.work, "net.d");
   mkdirSync(confDir);
@@ -22,10 +21,6 @@ beforeAll(async () => {
     join(confDir, "10-pods.conflist"),
     JSON.stringify({ cniVersion: "1.1.0", name: "pods", plugins: [{ type: "bridge", bridge: "cni0", ipam: ipam(w, a, { ranges: [[{ subnet: "10.210.0.0/24" }]], blockSize: 28 }) }] }),
   );
-}, 60_000);
-afterAll(async () => {
-  await stopWorld(w);
-  expect(noLeftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
 const tscni = (node: WorldNode, args: string[]) => exec(["ip", "netns", "exec", node.netns.name, distPath("tscni"), ...args, "--conf-dir", confDir], { env: { PATH: process.env.PATH } });

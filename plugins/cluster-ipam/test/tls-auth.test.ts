@@ -1,26 +1,20 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, netConf, noLeftovers, startWorld, stopWorld, TARGETS, type World, type WorldNode } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, fileWorld, netConf, TARGETS, type World, type WorldNode } from "./helpers.js";
 
 // A cluster with client-certificate auth and an etcd user: both builds (standalone under
 // Bun, the bundle under Node) speak TLS with client certificates and authenticate.
-const PREFIX = "tct-";
 const USER = "cni";
 const PASSWORD = "pw-tct";
 let w: World;
 let a: WorldNode;
 let seq = 0;
-
-beforeAll(async () => {
-  w = await startWorld({ prefix: PREFIX, nodes: 1, tls: true, auth: { user: USER, password: PASSWORD, keyPrefix: "/tscni/ipam/" } });
+fileWorld({ prefix: "tct-", nodes: 1, tls: true, auth: { user: USER, password: PASSWORD, keyPrefix: "/tscni/ipam/" } }, (world) => {
+  w = world;
   a = w.nodes[0]!;
   writeFileSync(join(w.work, "password"), `${PASSWORD}\n`);
   writeFileSync(join(w.work, "wrong-password"), "guess\n");
-}, 90_000);
-afterAll(async () => {
-  await stopWorld(w);
-  expect(noLeftovers(PREFIX)).toEqual({ netns: [], mounts: [], tmpDirs: [] });
 });
 
 const secure = (extra: Record<string, unknown> = {}) => ({

@@ -13,8 +13,9 @@ import { parseWith } from "@tscni/types";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { ExecEvent } from "../options.js";
 import { flag, type ParsedArgs } from "./args.js";
+import { demoStep } from "./demo-step.js";
 import { defaultPluginsDir } from "./demo.js";
-import { formatError, formatEvent, ms, summariseResult } from "./format.js";
+import { formatError, formatEvent, summariseResult } from "./format.js";
 
 const NETWORK = "demo-cluster";
 const SUBNET = "10.251.0.0/24";
@@ -32,14 +33,7 @@ export async function runClusterDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Pro
   const work = mkdtempSync(join(tmpdir(), prefix));
   const say = (s: string) => void process.stdout.write(`${s}\n`);
   process.stdout.on("error", () => {});
-  const step = async <T>(title: string, fn: () => Promise<T>, show?: (v: T) => string[]): Promise<T> => {
-    say(`▸ ${title}`);
-    const t0 = performance.now();
-    const v = await fn();
-    for (const l of show?.(v) ?? []) say(`    ${l}`);
-    say(`  ✓ ${title} (${ms(performance.now() - t0)})`);
-    return v;
-  };
+  const step = demoStep(say);
   let etcd: EtcdCluster | undefined;
   const nodes: DemoNode[] = [];
   let failed = false;

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { ExecEvent } from "../options.js";
 import { flag, type ParsedArgs } from "./args.js";
+import { demoStep } from "./demo-step.js";
 import { demoNetworks } from "./demo-config.js";
 import { formatError, formatEvent, ms, summariseResult } from "./format.js";
 import { addNetns, delNetns, icmpPing, inNetns, listNetns, netnsPath, tcpPing } from "./netns.js";
@@ -61,14 +62,7 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
 
   const onEvent = (e: ExecEvent) => say(formatEvent(e));
   let rt: Runtime | undefined;
-  const step = async <T>(title: string, fn: () => Promise<T>, show?: (v: T) => string[]): Promise<T> => {
-    say(`▸ ${title}`);
-    const t0 = performance.now();
-    const v = await fn();
-    for (const l of show?.(v) ?? []) say(`    ${l}`);
-    say(`  ✓ ${title} (${ms(performance.now() - t0)})`);
-    return v;
-  };
+  const step = demoStep(say);
 
   try {
     await step("create throwaway namespaces", async () => {

@@ -1,12 +1,11 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, parseCIDR, unmap } from "@tscni/net/ip";
-import { rangeFor } from "@tscni/ipam-ranges";
+import { firstUnheldAddress } from "@tscni/ipam-ranges";
 import { handleId, parseHandle, PoolKeys } from "@tscni/cluster-pool";
 import { withPool, type ClusterContext } from "./context.js";
 
 /**
  * CHECK: the attachment holds addresses (code 3 otherwise), each still recorded as its
- * own, and every prevResult address inside our ranges is one of them. One etcd read.
+ * own, and every prevResult address inside our ranges is one of them. Two etcd reads.
  */
 export function check(ctx: ClusterContext): Promise<void> {
   return withPool(
@@ -22,15 +21,9 @@ export function check(ctx: ClusterContext): Promise<void> {
         if (t.results[i]?.range?.kvs[0]?.value !== id)
           throw new CniError(ErrorCode.UnknownContainer, `cluster-ipam: ${a.ip} of ${ctx.containerId} (${ctx.ifname}) is not recorded as its own (${a.key})`);
       });
-      const mine = new Set(ips.map((a) => a.ip));
-      for (const ipc of ctx.prevResult?.ips ?? []) {
-        const c = parseCIDR(ipc.address);
-        if (!c) continue;
-        const ip = unmap(c.ip);
-        if (!conf.ranges.some((set) => rangeFor(set, ip))) continue;
-        if (!mine.has(formatIP(ip)))
-          throw new CniError(ErrorCode.UnknownContainer, `cluster-ipam: ${formatIP(ip)} from prevResult is not allocated to ${ctx.containerId} (${ctx.ifname})`);
-      }
+      const missing = firstUnheldAddress(ctx.prevResult?.ips ?? [], conf.ranges, new Set(ips.map((a) => a.ip)));
+      if (missing !== undefined)
+        throw new CniError(ErrorCode.UnknownContainer, `cluster-ipam: ${missing} from prevResult is not allocated to ${ctx.containerId} (${ctx.ifname})`);
     },
     false,
   );
