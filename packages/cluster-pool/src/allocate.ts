@@ -72,7 +72,8 @@ export class Allocator {
     const claimKeys = reqBlocks.filter((b): b is Block => b !== undefined).map((b) => keys.claim(b.name));
     const reads: Op[] = [
       { type: "get", key: keys.handle(id) },
-      { type: "get", key: keys.nodeTree(pool.node), prefix: true },
+      // Keys and revisions are all the plan needs of the tree: which addresses are taken, and each block's marker revision.
+      { type: "get", key: keys.nodeTree(pool.node), prefix: true, keysOnly: true },
       { type: "get", key: keys.pool },
       ...claimKeys.map((key): Op => ({ type: "get", key })),
     ];
@@ -168,9 +169,8 @@ export class Allocator {
     if (owner === undefined) return this.claim(b, addr, id);
     let state = owner === this.pool.node ? snap.mine.find((s) => s.name === b.name) : undefined;
     if (!state) state = readBlocks(this.pool, this.keys, (await this.etcd.range(this.keys.marker(owner, b.name), { prefix: true })).kvs).find((s) => s.name === b.name);
-    const taken = state?.allocs.get(formatIP(want));
-    if (!state || state.markerRevision === 0 || taken !== undefined)
-      throw new CniError(ErrorCode.TryAgainLater, `requested IP address ${formatIP(want)} is not available in range set ${rangeSetString(this.pool.ranges[set]!)}`, taken ? `held by ${taken}` : undefined);
+    if (!state || state.markerRevision === 0 || state.allocs.has(formatIP(want)))
+      throw new CniError(ErrorCode.TryAgainLater, `requested IP address ${formatIP(want)} is not available in range set ${rangeSetString(this.pool.ranges[set]!)}`);
     return this.take(state, addr, id);
   }
 

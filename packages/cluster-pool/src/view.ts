@@ -11,6 +11,7 @@ export interface BlockState {
   block: Block | undefined;
   /** 0 when the read saw allocations but no marker (a damaged tree). */
   markerRevision: number;
+  /** Address text -> handle ("" when the read was keys only). */
   allocs: Map<string, string>;
 }
 
