@@ -161,6 +161,7 @@ export class EtcdClient {
   private authDisabled = false;
   private cursor: number;
   private deadline = 0;
+  private started = 0;
 
   constructor(readonly opts: EtcdClientOptions) {
     if (opts.endpoints.length === 0) throw new EtcdError("auth", "etcd: no endpoints");
@@ -178,7 +179,8 @@ export class EtcdClient {
 
   /** Starts the `timeoutMs` budget again (one budget per plugin call; long-lived callers restart it per operation). */
   restartClock(): void {
-    this.deadline = Date.now() + this.opts.timeoutMs;
+    this.started = Date.now();
+    this.deadline = this.started + this.opts.timeoutMs;
   }
 
   close(): void {
@@ -275,7 +277,7 @@ export class EtcdClient {
     if (tls) throw new EtcdError("auth", `etcd ${tls[0]}: ${tls[1]} (check ipam.etcd.tls)`, details);
     throw new EtcdError(
       "unavailable",
-      `etcd unavailable: no member answered with quorum within ${this.opts.timeoutMs} ms`,
+      `etcd unavailable: no member answered with quorum within ${this.opts.timeoutMs} ms (gave up ${Date.now() - this.started} ms after the call began)`,
       details || `the call's ${this.opts.timeoutMs} ms were used up before this request could be sent`,
     );
   }

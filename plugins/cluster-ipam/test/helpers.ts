@@ -67,12 +67,13 @@ export function fileWorld(opts: EtcdClusterOptions & { nodes: number }, ready?: 
   };
 }
 
-/** The ipam section of a node: this world's members, a token cache in the work dir, a short timeout. */
+/** The ipam section of a node: this world's members, a token cache in the work dir. */
 export function ipam(w: World, node: WorldNode, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { etcd: etcdExtra, ...rest } = extra as { etcd?: Record<string, unknown> };
   return {
     type: "cluster-ipam",
-    etcd: { endpoints: w.etcd.endpoints, prefix: KEY_PREFIX, timeoutMs: 3000, tokenCache: join(w.work, `tokens-${node.name}.json`), ...etcdExtra },
+    // Generous: a busy CI machine can starve a call for seconds; tests of the timeout set their own.
+    etcd: { endpoints: w.etcd.endpoints, prefix: KEY_PREFIX, timeoutMs: 15_000, tokenCache: join(w.work, `tokens-${node.name}.json`), ...etcdExtra },
     ranges: [[{ subnet: "10.200.0.0/16" }]],
     blockSize: 26,
     nodeName: node.name,
