@@ -7,6 +7,8 @@ const NEEDED = [
   "/usr/lib/cni/host-local", "/usr/lib/cni/bridge", "/usr/lib/cni/loopback", "/usr/lib/cni/static",
   "/usr/lib/cni/portmap", "/usr/lib/cni/firewall", "/usr/lib/cni/tuning",
   "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/strace", "/usr/bin/ping", "/usr/bin/flock", "/usr/bin/nsenter",
+  // cluster-ipam: a real etcd cluster, certificates, members that die with their test
+  "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/openssl", "/usr/bin/setpriv",
 ];
 
 describe.runIf(process.env.CI === "true")("CI environment", () => {

@@ -8,6 +8,8 @@ import { rmSync } from "node:fs";
  */
 const netnsNames = new Set<string>();
 const dirs = new Set<string>();
+const pids = new Set<number>();
+const mounts = new Set<string>();
 let installed = false;
 
 export function trackNetns(name: string): void {
@@ -25,8 +27,35 @@ export function untrackDir(path: string): void {
   dirs.delete(path);
 }
 
+/** A server process the tests started (etcd): SIGKILLed first, before its mounts and netns go. */
+export function trackPid(pid: number): void {
+  install();
+  pids.add(pid);
+}
+export function untrackPid(pid: number): void {
+  pids.delete(pid);
+}
+/** A mount point (a tmpfs for data dirs): unmounted before the dirs are removed. */
+export function trackMount(path: string): void {
+  install();
+  mounts.add(path);
+}
+export function untrackMount(path: string): void {
+  mounts.delete(path);
+}
+
 /** Synchronously delete everything still tracked. */
 export function cleanupAllSync(): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  pids.clear();
+  for (const m of mounts) spawnSync("umount", ["-l", m], { stdio: "ignore" });
+  mounts.clear();
   for (const name of netnsNames) spawnSync("ip", ["netns", "delete", name], { stdio: "ignore" });
   netnsNames.clear();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, lastOf, networkOf, nextIP, parseIP, unmap, type IPAddr } from "@tscni/net/ip";
-import { rangeFor, rangeSetString, type Range, type RangeSet } from "./config.js";
+import { formatIP, nextIP, parseIP, unmap, type IPAddr } from "@tscni/net/ip";
+import {
+  assignRequested, checkRequestedAddress, isReservedAddress, rangeFor, rangeSetString, usableCount, type Range, type RangeSet,
+} from "@tscni/ipam-ranges";
 import { OwnerIndex } from "./owner-index.js";
 import { ownerKey, isTempName, type DiskStore, type StoreEntry } from "./store.js";
 
@@ -9,13 +11,6 @@ export interface Allocation {
   rangeIdx: number;
   ip: IPAddr;
   range: Range;
-}
-
-/** Addresses of a range that are never handed out: the gateway, the network address, the v4 broadcast. */
-export function isReservedAddress(r: Range, ip: IPAddr): boolean {
-  if (ip.value === r.gateway.value && ip.family === r.gateway.family) return true;
-  if (ip.value === networkOf(r.subnet).value) return true;
-  return ip.family === 4 && ip.value === lastOf(r.subnet).value;
 }
 
 /**
@@ -106,14 +101,7 @@ export class Allocator {
     const owner = ownerKey(containerId, ifname);
     this.store.ensure();
 
-    // Which requested address goes to which range set (first match, as in Go).
-    const left = requested.map(unmap);
-    const wanted = this.ranges.map((set) => {
-      const i = left.findIndex((ip) => rangeFor(set, ip) !== undefined);
-      return i < 0 ? undefined : left.splice(i, 1)[0];
-    });
-    if (left.length > 0)
-      throw new CniError(ErrorCode.InvalidConfig, `failed to allocate all requested IPs: ${left.map(formatIP).join(" ")}`, "no range set contains them");
+    const wanted = assignRequested(this.ranges, requested);
 
     // The marker makes a crash from here on visible (see owner-index.ts) and is the file reservations link to.
     const marker = this.index.mark(owner);
@@ -160,9 +148,8 @@ export class Allocator {
 
   private takeRequested(set: RangeSet, ip: IPAddr, src: string, taken: Set<string>): { ip: IPAddr; range: Range } {
     const range = rangeFor(set, ip) as Range;
+    checkRequestedAddress(range, ip);
     const text = formatIP(ip);
-    if (ip.value === range.gateway.value) throw new CniError(ErrorCode.InvalidConfig, `requested ip ${text} is subnet's gateway`);
-    if (isReservedAddress(range, ip)) throw new CniError(ErrorCode.InvalidConfig, `requested ip ${text} is the network or broadcast address of its subnet`);
     if (taken.has(text) || !this.store.reserveFrom(src, text))
       throw new CniError(ErrorCode.TryAgainLater, `requested IP address ${text} is not available in range set ${rangeSetString(set)}`);
     return { ip, range };
@@ -212,14 +199,10 @@ export class Allocator {
     return this.ranges.map((set) => {
       let free = 0n;
       for (const r of set) {
-        free += r.end.value - r.start.value + 1n;
-        const special = new Set<bigint>();
-        for (const v of [r.gateway, networkOf(r.subnet), lastOf(r.subnet)])
-          if (v.family === r.start.family && isReservedAddress(r, v) && v.value >= r.start.value && v.value <= r.end.value) special.add(v.value);
-        free -= BigInt(special.size);
+        free += usableCount(r);
         const seen = new Set<bigint>();
         for (const ip of reserved)
-          if (ip.family === r.start.family && ip.value >= r.start.value && ip.value <= r.end.value && !special.has(ip.value)) seen.add(ip.value);
+          if (ip.family === r.start.family && ip.value >= r.start.value && ip.value <= r.end.value && !isReservedAddress(r, ip)) seen.add(ip.value);
         free -= BigInt(seen.size);
       }
       return free;

@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 // Flags that take no value.
-const BOOLEAN = new Set(["json", "force", "help", "keep", "verbose"]);
+const BOOLEAN = new Set(["json", "force", "help", "keep", "verbose", "cluster"]);
 
 /** Minimal argv parser: `--flag value`, `--flag=value`, `-i value`, booleans from BOOLEAN. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { ExecEvent } from "../options.js";
 import { flag, type ParsedArgs } from "./args.js";
+import { demoStep } from "./demo-step.js";
 import { demoNetworks } from "./demo-config.js";
 import { formatError, formatEvent, ms, summariseResult } from "./format.js";
 import { addNetns, delNetns, icmpPing, inNetns, listNetns, netnsPath, tcpPing } from "./netns.js";
@@ -18,7 +19,7 @@ const GO_PLUGINS = "/usr/lib/cni";
  * Our plugins when they are built: next to the tscni executable (dist/bin or dist/node),
  * else the repo's dist/bin; the Go reference plugins otherwise.
  */
-function defaultPluginsDir(): string {
+export function defaultPluginsDir(plugins: readonly string[] = PLUGINS): string {
   const candidates = [dirname(process.execPath), process.argv[1] ? dirname(resolve(process.argv[1])) : ""];
   try {
     candidates.push(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../dist/bin"));
@@ -27,7 +28,7 @@ function defaultPluginsDir(): string {
   }
   candidates.push(resolve(process.cwd(), "dist/bin"));
   for (const d of candidates) {
-    if (d && PLUGINS.every((p) => existsSync(join(d, p)))) return d;
+    if (d && plugins.every((p) => existsSync(join(d, p)))) return d;
   }
   return GO_PLUGINS;
 }
@@ -61,14 +62,7 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
 
   const onEvent = (e: ExecEvent) => say(formatEvent(e));
   let rt: Runtime | undefined;
-  const step = async <T>(title: string, fn: () => Promise<T>, show?: (v: T) => string[]): Promise<T> => {
-    say(`▸ ${title}`);
-    const t0 = performance.now();
-    const v = await fn();
-    for (const l of show?.(v) ?? []) say(`    ${l}`);
-    say(`  ✓ ${title} (${ms(performance.now() - t0)})`);
-    return v;
-  };
+  const step = demoStep(say);
 
   try {
     await step("create throwaway namespaces", async () => {

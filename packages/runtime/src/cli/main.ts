@@ -18,7 +18,9 @@ const USAGE = `usage: tscni COMMAND [ARGS] [--json]
   networks                    state of each network
   attachments [--container ID]  cached attachments
   version [NAME]              tscni's version, or VERSION of every plugin of NAME
-  demo [--plugins-dir DIR] [--keep]  the end-to-end demo in throwaway network namespaces
+  pool show NAME               cluster-ipam pool of NAME: blocks, owners, free counts
+  pool release-node NAME NODE  release a dead node's attachments and blocks in NAME's pool
+  demo [--plugins-dir DIR] [--keep] [--cluster]  the end-to-end demo in throwaway network namespaces
 
 env: NETCONFPATH (default /etc/cni/net.d), CNI_PATH (default /opt/cni/bin), CNI_ARGS,
      CAP_ARGS (JSON), CNI_IFNAME (default eth0), TSCNI_CACHE_DIR (default /var/lib/cni)
@@ -117,7 +119,15 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
         v,
       );
     }
+    case "pool": {
+      const { runPool } = await import("./pool.js");
+      return runPool(p, env, out);
+    }
     case "demo": {
+      if (p.flags.has("cluster")) {
+        const { runClusterDemo } = await import("./demo-cluster.js");
+        return runClusterDemo(p, env);
+      }
       const { runDemo } = await import("./demo.js");
       return runDemo(p, env);
     }

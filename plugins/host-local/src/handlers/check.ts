@@ -1,6 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, parseCIDR, unmap } from "@tscni/net/ip";
-import { rangeFor } from "../config.js";
+import { firstUnheldAddress } from "@tscni/ipam-ranges";
 import { load, type HostLocalContext } from "./context.js";
 
 /**
@@ -13,12 +12,7 @@ export function check(ctx: HostLocalContext): void {
   const mine = new Set(allocator.find(ctx.containerId, ctx.ifname));
   if (mine.size === 0)
     throw new CniError(ErrorCode.Internal, `host-local: failed to find address added by container ${ctx.containerId} (${ctx.ifname})`);
-  for (const ipc of ctx.prevResult?.ips ?? []) {
-    const c = parseCIDR(ipc.address);
-    if (!c) continue;
-    const ip = unmap(c.ip);
-    if (!conf.ranges.some((set) => rangeFor(set, ip))) continue;
-    if (!mine.has(formatIP(ip)))
-      throw new CniError(ErrorCode.Internal, `host-local: ${formatIP(ip)} from prevResult is not reserved for ${ctx.containerId} (${ctx.ifname})`);
-  }
+  const missing = firstUnheldAddress(ctx.prevResult?.ips ?? [], conf.ranges, mine);
+  if (missing !== undefined)
+    throw new CniError(ErrorCode.Internal, `host-local: ${missing} from prevResult is not reserved for ${ctx.containerId} (${ctx.ifname})`);
 }

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { rangeSetString } from "../config.js";
+import { rangeSetString } from "@tscni/ipam-ranges";
 import { load, type HostLocalContext } from "./context.js";
 
 /** STATUS: code 50 when a range set has no address left, since every ADD needs one from each. */
