@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { identityLine, identityOf } from "@tscni/skel/identity";
+import { identityLine, identityOf } from "@tscni/state/identity";
 
 /**
  * The identity trailer for an entry: name and version of the nearest package.json above

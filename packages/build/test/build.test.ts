@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { buildExecutable } from "../src/index.js";
-import { readIdentity } from "@tscni/skel/identity";
+import { readIdentity } from "@tscni/state/identity";
 import { bunPath } from "../src/bun-path.js";
 import { discoverPlugins } from "../src/discover.js";
 import { REPO_ROOT } from "../src/build-all.js";

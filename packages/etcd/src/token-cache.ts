@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "@tscni/skel";
+import { writeFileAtomic } from "@tscni/state";
 
 /**
  * Auth tokens by endpoint and user, in a node-local file (mode 0600, replaced by temp +

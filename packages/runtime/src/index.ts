@@ -12,4 +12,4 @@ export { parseConfList, confListFromConf, confListFromObject, type NetworkConfig
 export { attachmentConfig, networkConfig, gcConfig, runtimeConfigFor, VALID_ATTACHMENTS_KEY, type Attachment } from "./conf/derive.js";
 export { CACHE_KIND, cacheFile, readCached, listCached, type CachedAttachment } from "./cache/results.js";
 export { configDigest, readState, type NetworkState, type Generation, type PendingRemoval, type RecordedStatus } from "./cache/network-state.js";
-export { acquireLock, type LockMode, type Release } from "@tscni/skel";
+export { acquireLock, type LockMode, type Release } from "@tscni/state";

@@ -1,4 +1,4 @@
-import { buildCniEnv, execPlugin, findPlugin } from "@tscni/ipam";
+import { buildCniEnv, execPlugin, findPlugin } from "@tscni/invoke";
 import { CniError, ErrorCode, convertResult, isCniError } from "@tscni/types";
 import type { PluginConf } from "./conf/parse.js";
 import type { Resolved } from "./options.js";

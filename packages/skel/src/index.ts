@@ -7,7 +7,3 @@ export { validateContainerId, validateIfName, validateNetworkName } from "./name
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./logger.js";
 export { readStdinSync, stdinOrError, MAX_STDIN_BYTES } from "./stdin.js";
 export { readFdSync, type FdRead } from "./read-fd.js";
-export { writeFileAtomic, fsyncDir, removeFile } from "./state/atomic-write.js";
-export { createExclusive } from "./state/exclusive-create.js";
-export { withLock, acquireLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions, type LockMode, type Release } from "./state/lock.js";
-export { identityLine, identityOf, readIdentity } from "./identity.js";

@@ -12,7 +12,7 @@ export type Need = "required" | "optional";
 /**
  * Per verb (SPEC.md "Parameters"; INIT/DEINIT from LIFECYCLE.md). CNI_PATH is optional
  * everywhere: only a plugin that finds delegates needs it, and that check is where they
- * are found (@tscni/ipam's findPlugin, code 4 naming CNI_PATH).
+ * are found (@tscni/invoke's findPlugin, code 4 naming CNI_PATH).
  */
 export const ENV_NEEDS: Readonly<Record<string, Readonly<Record<string, Need>>>> = {
   CNI_CONTAINERID: { ADD: "required", CHECK: "required", DEL: "required" },

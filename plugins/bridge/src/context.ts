@@ -1,6 +1,6 @@
 import type { Context } from "@tscni/skel";
 import { instanceKey } from "@tscni/types";
-import type { DelegateOptions } from "@tscni/ipam";
+import type { DelegateOptions } from "@tscni/invoke";
 import type { BridgeConfigInput } from "./schema.js";
 import { loadConf, type BridgeConf } from "./config.js";
 import { EMBEDDED_IPAM } from "./embedded-ipam.js";

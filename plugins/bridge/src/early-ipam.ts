@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { spawnCollect, type SpawnOutcome } from "@tscni/net/spawn";
-import { embeddedFor } from "@tscni/ipam/embedded-for";
+import { embeddedFor } from "@tscni/invoke/embedded-for";
 import { EMBEDDED_IPAM } from "./embedded-ipam.js";
 import { mark } from "./trace.js";
 
@@ -14,7 +14,7 @@ import { mark } from "./trace.js";
  * an IPAM DEL, as add()'s own undo does. Only light imports here: this runs first.
  */
 
-/** Same limit as @tscni/ipam's delegate. */
+/** Same limit as @tscni/invoke's delegate. */
 const TIMEOUT_MS = 60_000;
 
 export interface EarlyIpam {

@@ -1,4 +1,4 @@
-import type { EmbeddedPlugins } from "@tscni/ipam";
+import type { EmbeddedPlugins } from "@tscni/invoke";
 import { HOST_LOCAL_IDENTITY } from "@tscni/host-local/identity";
 
 /**

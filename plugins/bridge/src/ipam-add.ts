@@ -1,11 +1,11 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { delegateAdd, delegateDel, interpretOutput, type ExecOutput } from "@tscni/ipam";
+import { delegateAdd, delegateDel, interpretOutput, type ExecOutput } from "@tscni/invoke";
 import { ipamOpts } from "./context.js";
 import { claimEarlyIpam, earlyIpam } from "./early-ipam.js";
 
 /**
  * IPAM ADD for add(): the exec the executable started early when it matches (see
- * early-ipam.ts), else a fresh delegateAdd. Same errors as @tscni/ipam's delegate.
+ * early-ipam.ts), else a fresh delegateAdd. Same errors as @tscni/invoke's delegate.
  */
 export function ipamAdd(type: string, stdin: Buffer, env: Record<string, string | undefined>, onStderr: (text: string) => void): Promise<Record<string, unknown>> {
   const fresh = () => delegateAdd(type, stdin, ipamOpts(env, onStderr));

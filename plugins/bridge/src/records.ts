@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { CniError, ErrorCode } from "@tscni/types";
-import { withLock, writeFileAtomic } from "@tscni/skel";
+import { withLock, writeFileAtomic } from "@tscni/state";
 import type { MasqBackendName } from "@tscni/net";
 
 /**

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { identityLine, readIdentity } from "@tscni/skel/identity";
+import { identityLine, readIdentity } from "@tscni/state/identity";
 import { HOST_LOCAL_IDENTITY } from "@tscni/host-local/identity";
 import { createSandbox, distPath, runExecutable, type Sandbox } from "@tscni/testing";
 import { call, conf, hasLink, OUR_BIN, ports } from "./helpers.js";

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { bootId } from "./boot-id.js";
-import { writeExclusive } from "./exclusive-file.js";
+import { createUnique } from "@tscni/state";
 
 /**
  * The "base" snapshot of a store: which file belonged to which owner when the store was
@@ -37,7 +37,7 @@ export function writeBase(path: string, records: Array<[string, string]>, boot =
   // The hash is a fixed-width prefix, so the default (native) string sort orders records by hash.
   rows.sort();
   const body = line(`${HEADER}${bootTag(boot)} ${rows.length}`) + rows.join("") + line(TRAILER);
-  const tmp = writeExclusive(dirname(path), ".w-", body);
+  const tmp = createUnique(dirname(path), ".w-", body, { mode: 0o600, sync: false });
   try {
     renameSync(tmp, path);
   } catch (e) {

@@ -1,4 +1,4 @@
-import { identityOf } from "@tscni/skel/identity";
+import { identityOf } from "@tscni/state/identity";
 import pkg from "../package.json" with { type: "json" };
 
 /** What this package's executables call themselves (their identity trailer); light to import. */

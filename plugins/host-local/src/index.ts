@@ -12,5 +12,4 @@ export * from "./owner-index.js";
 export { keyHash } from "./key-hash.js";
 export { lookupBase, writeBase } from "./base-file.js";
 export { bootId } from "./boot-id.js";
-export { writeExclusive, type WriteOptions } from "./exclusive-file.js";
 export { HOST_LOCAL_IDENTITY } from "./identity.js";

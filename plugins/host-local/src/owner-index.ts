@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { lookupBase, writeBase } from "./base-file.js";
-import { writeExclusive } from "./exclusive-file.js";
+import { createUnique } from "@tscni/state";
 import { keyHash } from "./key-hash.js";
 import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig, type LastSig } from "./last-stamp.js";
 import type { StoreEntry } from "./store.js";
@@ -101,7 +101,7 @@ export class OwnerIndex {
     } catch {
       return void rmSync(base, { force: true });
     }
-    const tmp = writeExclusive(this.sub, ".w-", content, { stamp: STAMP_SECONDS });
+    const tmp = createUnique(this.sub, ".w-", content, { mode: 0o600, sync: false, stamp: STAMP_SECONDS });
     if (lastSig(this.dir).sig === before.sig) renameSync(tmp, last);
     else {
       rmSync(tmp, { force: true });
@@ -147,7 +147,7 @@ export class OwnerIndex {
 
   /** Records K's names (temp + rename, no fsync: see above) before the caller drops the marker. */
   record(key: string, names: readonly string[]): void {
-    renameSync(writeExclusive(this.sub, ".w-", JSON.stringify({ key, names })), this.path(ATTACH, key));
+    renameSync(createUnique(this.sub, ".w-", JSON.stringify({ key, names }), { mode: 0o600, sync: false }), this.path(ATTACH, key));
   }
 
   forget(key: string): void {

@@ -3,9 +3,8 @@ import {
   rmSync, unlinkSync,
 } from "node:fs";
 import { join } from "node:path";
-import { writeExclusive } from "./exclusive-file.js";
 import { BASE_NAME, INDEX_DIR, LAST0, STAMP_SECONDS, lastSig } from "./last-stamp.js";
-import { fsyncDir } from "@tscni/skel";
+import { createUnique, fsyncDir } from "@tscni/state";
 
 /**
  * The Go host-local on-disk format, one directory per network:
@@ -110,7 +109,7 @@ export class DiskStore {
    * Returns false when the address is already taken.
    */
   reserve(name: string, owner: string): boolean {
-    const tmp = writeExclusive(this.dir, TMP_PREFIX, owner, { mode: FILE_MODE, sync: true });
+    const tmp = createUnique(this.dir, TMP_PREFIX, owner, { mode: FILE_MODE });
     try {
       return this.reserveFrom(tmp, name);
     } finally {
@@ -187,7 +186,7 @@ export class DiskStore {
    * may have made reservations the base does not know.
    */
   setLastReserved(rangeIdx: number, ip: string): void {
-    const tmp = writeExclusive(this.dir, `${TMP_PREFIX}last-`, ip, { mode: FILE_MODE, stamp: STAMP_SECONDS });
+    const tmp = createUnique(this.dir, `${TMP_PREFIX}last-`, ip, { mode: FILE_MODE, sync: false, stamp: STAMP_SECONDS });
     try {
       if (LAST_IP_PREFIX + rangeIdx === LAST0 && lastSig(this.dir).foreign) rmSync(join(this.dir, INDEX_DIR, BASE_NAME), { force: true });
       renameSync(tmp, join(this.dir, LAST_IP_PREFIX + rangeIdx));

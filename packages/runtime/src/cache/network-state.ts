@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson } from "@tscni/types";
 import type { NetworkConfigList } from "../conf/parse.js";
-import { removeFile, writeFileAtomic } from "@tscni/skel";
+import { removeFile, writeFileAtomic } from "@tscni/state";
 
 /**
  * Where one configuration of a network stands (docs/lifecycle.md, "Generations"):

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { removeFile, writeFileAtomic } from "@tscni/skel";
+import { removeFile, writeFileAtomic } from "@tscni/state";
 
 /** libcni's cache kind; entries of other kinds are ignored (as libcni does). */
 export const CACHE_KIND = "cniCacheV1";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { parseCniArgsPairs } from "./cni-args.js";
 import { CniError } from "@tscni/types";
-import { splitCniPath } from "@tscni/ipam";
+import { splitCniPath } from "@tscni/invoke";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { AttachmentRequest } from "../ops/attachment.js";
 import type { ExecEvent } from "../options.js";

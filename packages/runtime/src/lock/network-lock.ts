@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { acquireLock, type Release } from "@tscni/skel";
+import { acquireLock, type Release } from "@tscni/state";
 
 /**
  * LIFECYCLE.md serialisation, as a reader/writer scheme over two flock files:

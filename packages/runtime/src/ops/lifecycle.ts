@@ -1,4 +1,4 @@
-import { answeredNotImplemented } from "@tscni/ipam";
+import { answeredNotImplemented } from "@tscni/invoke";
 import { CniError, ErrorCode, isCniError } from "@tscni/types";
 import { listCached, type CachedAttachment } from "../cache/results.js";
 import { configDigest, readState, writeState, type ErrorRecord, type Generation, type NetworkState } from "../cache/network-state.js";

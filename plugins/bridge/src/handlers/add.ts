@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
 import { CURRENT_NETNS, checkIfName, deleteLink, isV6, netlinkInProcess, openNetns, setSysctls } from "@tscni/net";
-import { delegateDel } from "@tscni/ipam";
+import { delegateDel } from "@tscni/invoke";
 import { ipamAdd } from "../ipam-add.js";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";

@@ -2,7 +2,7 @@ import { CURRENT_NETNS, deleteContainerMasq, deleteLink, ExecError, listLinks, N
 import { attachmentAlias } from "../alias.js";
 import { claimEarlyLinkDel } from "../early-link-del.js";
 import type { BridgeConf } from "../config.js";
-import { delegateDel } from "@tscni/ipam";
+import { delegateDel } from "@tscni/invoke";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
 import { hasNetworkMasq } from "../instance-claims.js";

@@ -1,6 +1,6 @@
 import { CniError, ErrorCode, VALID_ATTACHMENTS_KEY } from "@tscni/types";
 import { CURRENT_NETNS, gcContainerMasq, getLink, listLinks, runBatch } from "@tscni/net";
-import { delegateLifecycle, type LifecycleVerb } from "@tscni/ipam";
+import { delegateLifecycle, type LifecycleVerb } from "@tscni/invoke";
 import { attachmentAlias, networkToken, parseAttachmentAlias } from "../alias.js";
 import type { BridgeConf } from "../config.js";
 import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";

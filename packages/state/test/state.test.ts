@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createExclusive, withLock, writeFileAtomic } from "../src/index.js";
 
 let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "tscni-skel-"))));
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "tscni-state-"))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("writeFileAtomic", () => {
@@ -73,7 +73,7 @@ describe("withLock", () => {
 
 /** A separate node process that takes the lock and then blocks forever. */
 async function holdInChild(dir: string, name: string) {
-  const lockModule = new URL("../src/state/lock.ts", import.meta.url).pathname;
+  const lockModule = new URL("../src/lock.ts", import.meta.url).pathname;
   const script = `import { withLock } from ${JSON.stringify(lockModule)};
     await withLock(${JSON.stringify(name)}, async () => { process.stdout.write("held\\n"); await new Promise(() => setInterval(() => {}, 1000)); }, { dir: ${JSON.stringify(dir)} });`;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });

@@ -1,10 +1,10 @@
 import type { Plugin } from "@tscni/skel";
-import { readIdentity } from "@tscni/skel/identity";
+import { readIdentity } from "@tscni/state/identity";
 
 /**
  * A delegate plugin this executable carries in its own bundle. When the file CNI_PATH
  * resolves to was built from that same package and version (its identity trailer, see
- * @tscni/skel/identity), running the bundled code in-process gives the answer the exec
+ * @tscni/state/identity), running the bundled code in-process gives the answer the exec
  * would, without a process start. Any other file (Go's host-local, another version, a
  * wrapper script) is exec'd as usual.
  */
