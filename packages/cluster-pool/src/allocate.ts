@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, formatCIDR, parseIP, type IPAddr } from "@tscni/net/ip";
+import { formatIP, formatCIDR, parseIP, type IPAddr } from "@tscni/types/ip";
 import { assignRequested, checkRequestedAddress, rangeFor, rangeSetString, type Range } from "@tscni/ipam-ranges";
 import { rangeAt, type Compare, type EtcdClient, type KV, type Op, type TxnResult } from "@tscni/etcd";
 import { blockAddresses, blockOf, blocksOf, type Address, type Block } from "./blocks.js";

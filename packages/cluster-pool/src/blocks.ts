@@ -1,4 +1,4 @@
-import { bitsOf, formatIP, lastOf, networkOf, parseIP, type CIDR, type IPAddr } from "@tscni/net/ip";
+import { bitsOf, formatIP, lastOf, networkOf, parseIP, type CIDR, type IPAddr } from "@tscni/types/ip";
 import { isReservedAddress, rangeFor, type Range } from "@tscni/ipam-ranges";
 import { blockPrefix, type PoolConfig } from "./config.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { formatCIDR, formatIP, lastOf, networkOf, type IPAddr } from "@tscni/net/ip";
+import { formatCIDR, formatIP, lastOf, networkOf, type IPAddr } from "@tscni/types/ip";
 import { bad, normaliseRanges, rangeString, type IpamRanges, type Range } from "@tscni/ipam-ranges";
 import type { EtcdClientOptions } from "@tscni/etcd";
 import type { ClusterIpamConfig, EtcdSection } from "./schema.js";

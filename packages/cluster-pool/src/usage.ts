@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, parseIP } from "@tscni/net/ip";
+import { formatIP, parseIP } from "@tscni/types/ip";
 import { isReservedAddress, rangeFor, rangeSetString, usableCount } from "@tscni/ipam-ranges";
 import { rangeAt, type EtcdClient } from "@tscni/etcd";
 import { blockAddresses } from "./blocks.js";

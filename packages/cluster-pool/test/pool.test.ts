@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CniError, parseWith } from "@tscni/types";
-import { cidrContains, formatIP, parseIP } from "@tscni/net/ip";
+import { cidrContains, formatIP, parseIP } from "@tscni/types/ip";
 import { leftovers } from "@tscni/testing";
 import { EtcdCluster } from "@tscni/testing/etcd";
 import { EtcdClient } from "@tscni/etcd";

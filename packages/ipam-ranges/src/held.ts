@@ -1,4 +1,4 @@
-import { formatIP, parseCIDR, unmap } from "@tscni/net/ip";
+import { formatIP, parseCIDR, unmap } from "@tscni/types/ip";
 import { rangeFor, type RangeSet } from "./range.js";
 
 /**

@@ -1,4 +1,4 @@
-import { parseCIDR, parseIP, type IPAddr } from "@tscni/net/ip";
+import { parseCIDR, parseIP, type IPAddr } from "@tscni/types/ip";
 import { bad, normaliseRange, normaliseRangeSet, rangesOverlap, rangeString, type RangeSet } from "./range.js";
 import { ipFromCniArgs, requestedIPAt } from "./requested.js";
 import type { RangeInput, RangesConfig, RouteInput } from "./schema.js";

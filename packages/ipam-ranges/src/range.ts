@@ -2,7 +2,7 @@ import { CniError, ErrorCode } from "@tscni/types";
 import {
   bitsOf, cidrContains, formatCIDR, formatIP, hasHostBits, isV4Mapped, lastOf, networkOf, nextIP, parseCIDR, parseIP,
   prevIP, unmap, type CIDR, type IPAddr,
-} from "@tscni/net/ip";
+} from "@tscni/types/ip";
 import type { RangeInput } from "./schema.js";
 
 /** One allocatable range: addresses start..end of subnet (both inclusive). */

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, parseCIDR, parseIP, unmap, type IPAddr } from "@tscni/net/ip";
+import { formatIP, parseCIDR, parseIP, unmap, type IPAddr } from "@tscni/types/ip";
 import { bad, ipAt, isReservedAddress, rangeFor, type Range, type RangeSet } from "./range.js";
 
 /** "a.b.c.d" or "a.b.c.d/len" (the address part counts), like Go's ip.ParseIP. */

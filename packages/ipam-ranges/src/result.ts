@@ -1,5 +1,5 @@
 import type { Result } from "@tscni/types";
-import { formatIP, type IPAddr } from "@tscni/net/ip";
+import { formatIP, type IPAddr } from "@tscni/types/ip";
 import type { DnsConfig } from "./resolv-conf.js";
 import type { Range } from "./range.js";
 import type { RouteInput } from "./schema.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CniError, parseWith } from "@tscni/types";
-import { formatIP, parseIP, type IPAddr } from "@tscni/net/ip";
+import { formatIP, parseIP, type IPAddr } from "@tscni/types/ip";
 import { assignRequested, checkRequestedAddress, ipamResult, normaliseRange, normaliseRanges, rangeShapes, usableCount } from "../src/index.js";
 
 // host-local's config tests cover the normalisation rules; these cover what cluster-ipam

@@ -12,5 +12,4 @@ export { addRoute, replaceRoute, delRoute, listRoutes, routeArgs, type Route, ty
 export { setSysctls, getSysctl, ifSysctl, announceSysctls, type SysctlOptions } from "./sysctl.js";
 export { ipBatch, IpBatch } from "./batch.js";
 export * from "./masq/index.js";
-export * from "./ip/index.js";
 export * from "./netlink/index.js";

@@ -1,19 +1,6 @@
 import { CniError, ErrorCode } from "@tscni/types";
 
-/**
- * The kernel's rule for interface names (dev_valid_name): 1..15 bytes, not "." or "..",
- * no "/", ":" or whitespace. Checked up front so a bad name is a config error (7), not an
- * obscure iproute2 message.
- */
-export function checkIfName(name: string, what = "interface name"): string {
-  if (
-    typeof name !== "string" || name.length === 0 || Buffer.byteLength(name) > 15 ||
-    name === "." || name === ".." || /[/:\s"'\\#]/.test(name)
-  ) {
-    throw new CniError(ErrorCode.InvalidConfig, `invalid ${what} ${JSON.stringify(name)}`);
-  }
-  return name;
-}
+export { checkIfName } from "@tscni/types/names";
 
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 export function checkMac(mac: string): string {

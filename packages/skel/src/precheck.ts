@@ -1,9 +1,10 @@
 import { statSync } from "node:fs";
+export { VALID_NAME, ifNameProblem } from "@tscni/types/names";
 
 /*
- * skel's env rules as plain predicates, with no imports beyond node:fs: code that runs
- * before the rest loads (the bridge's early DEL) asks here whether skel will let a call
- * through, and skel's own checks (names.ts, netns-guard.ts) are built on the same rules.
+ * skel's env rules as plain predicates, light to import (node:fs and the name rules of
+ * @tscni/types): code that runs before the rest loads asks here whether skel will let a
+ * call through, and skel's own checks (env.ts, netns-guard.ts) are built on the same rules.
  */
 
 /** Which CNI_* variables a verb takes, and whether it requires them. */
@@ -24,22 +25,6 @@ export const ENV_NEEDS: Readonly<Record<string, Readonly<Record<string, Need>>>>
 /** The variables `command` requires that `env` lacks (empty counts as missing), in ENV_NEEDS order. */
 export function missingEnv(env: Record<string, string | undefined>, command: string): string[] {
   return Object.keys(ENV_NEEDS).filter((name) => ENV_NEEDS[name]![command] === "required" && !env[name]);
-}
-
-/** Same character class libcni and Go's skel accept for container IDs and network names. */
-export const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
-export const MAX_IFNAME = 15; // IFNAMSIZ - 1
-
-/** Why skel refuses `name` as CNI_IFNAME ([msg, details?]), or undefined when it accepts it. */
-export function ifNameProblem(name: string): [string, string?] | undefined {
-  if (name.length === 0) return ["interface name is empty"];
-  if (Buffer.byteLength(name) > MAX_IFNAME) return ["interface name is too long", `interface name should be at most ${MAX_IFNAME} bytes`];
-  if (name === "." || name === "..") return ["interface name is . or .."];
-  if (/[/:\s]/u.test(name)) return ["interface name contains / or : or whitespace characters"];
-  // The kernel reads "%" as a name template ("eth%d" becomes eth0) and control characters
-  // cannot be typed back: neither can name the interface the runtime asked for.
-  if (/[%\x00-\x1f\x7f]/u.test(name)) return ["interface name contains % or a control character"];
-  return undefined;
 }
 
 /** True when `netns` is the calling process's own network namespace (false when unreadable). */

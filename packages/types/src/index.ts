@@ -2,6 +2,8 @@ export * from "./errors.js";
 export { ALL_VERSIONS, CURRENT_VERSION, compareVersions, parseVersion, isKnownVersion, supportsMultipleAddresses, type CniVersion } from "./version.js";
 export { parseWith, formatPath, formatIssues, issuesError } from "./parse.js";
 export { isIP, isCIDR, ipVersion, cidrVersion } from "./ip.js";
+export * from "./ip/index.js";
+export { VALID_NAME, MAX_IFNAME_BYTES, ifNameProblem, checkIfName, validateContainerId, validateNetworkName, validateIfName } from "./names.js";
 export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from "./netconf.js";
 export { netConfListSchema, type NetConfList } from "./conflist.js";
 export { VALID_ATTACHMENTS_KEY, validAttachmentSchema, type ValidAttachment } from "./valid-attachments.js";

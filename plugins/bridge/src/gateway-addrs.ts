@@ -1,5 +1,5 @@
-import { CniError, ErrorCode } from "@tscni/types";
-import { CURRENT_NETNS, cidrOverlaps, listAddrs, parseCIDR, runBatch } from "@tscni/net";
+import { CniError, ErrorCode, cidrOverlaps, parseCIDR } from "@tscni/types";
+import { CURRENT_NETNS, listAddrs, runBatch } from "@tscni/net";
 
 export interface GatewayAddrOptions {
   /** Replace conflicting addresses instead of failing (Go's forceAddress). */

@@ -1,5 +1,4 @@
-import type { Result } from "@tscni/types";
-import { canonicalCIDR, formatCIDR, formatIP, nextIP, parseCIDR, parseIP, type CIDR } from "@tscni/net";
+import { canonicalCIDR, formatCIDR, formatIP, nextIP, parseCIDR, parseIP, type CIDR, type Result } from "@tscni/types";
 import type { BridgeConf } from "./config.js";
 
 export interface SubnetInfo {

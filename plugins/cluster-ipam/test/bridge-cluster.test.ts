@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cidrContains, parseCIDR, parseIP } from "@tscni/net/ip";
+import { cidrContains, parseCIDR, parseIP } from "@tscni/types/ip";
 import { createNetns, deleteNetns, distPath, exec, runExecutable, type Netns } from "@tscni/testing";
 import { parseBlockName } from "@tscni/cluster-pool";
 import { allocations, fileWorld, handles, ipam, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cidrContains, parseIP } from "@tscni/net/ip";
+import { cidrContains, parseIP } from "@tscni/types/ip";
 import { createNetns, deleteNetns, distPath, leftovers, runExecutable, type Netns, type PluginRun } from "@tscni/testing";
 import { EtcdCluster, type EtcdClusterOptions } from "@tscni/testing/etcd";
 import { parseBlockName } from "@tscni/cluster-pool";

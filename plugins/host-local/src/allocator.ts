@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { formatIP, nextIP, parseIP, unmap, type IPAddr } from "@tscni/net/ip";
+import { formatIP, nextIP, parseIP, unmap, type IPAddr } from "@tscni/types/ip";
 import {
   assignRequested, checkRequestedAddress, isReservedAddress, rangeFor, rangeSetString, usableCount, type Range, type RangeSet,
 } from "@tscni/ipam-ranges";

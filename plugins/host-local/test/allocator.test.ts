@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CniError, parseWith } from "@tscni/types";
 import { Allocator, DiskStore, candidates, configSchema, normaliseConfig, ownerKey } from "../src/index.js";
-import { formatIP, parseIP } from "@tscni/net/ip";
+import { formatIP, parseIP } from "@tscni/types/ip";
 import { rmrf, tempDir, tempFiles } from "./helpers.js";
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CniError, parseWith } from "@tscni/types";
 import { configSchema, normaliseConfig, rangeSetString } from "../src/index.js";
-import { formatIP } from "@tscni/net/ip";
+import { formatIP } from "@tscni/types/ip";
 
 const base = (ipam: object, extra: object = {}) => ({ cniVersion: "1.0.0", name: "net1", type: "bridge", ipam: { type: "host-local", dataDir: "/tmp/x", ...ipam }, ...extra });
 const load = (c: unknown, args: Array<[string, string]> = []) => normaliseConfig(parseWith(configSchema, c), args);

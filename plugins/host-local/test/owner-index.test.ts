@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { parseWith } from "@tscni/types";
 import { Allocator, DiskStore, OwnerIndex, bootId, configSchema, keyHash, lookupBase, normaliseConfig, ownerKey, writeBase } from "../src/index.js";
-import { formatIP } from "@tscni/net/ip";
+import { formatIP } from "@tscni/types/ip";
 import { rmrf, tempDir, tempFiles } from "./helpers.js";
 
 /** Counts reservation-file reads, to tell an index answer from a full scan. */

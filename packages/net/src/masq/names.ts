@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from "@tscni/types";
-import { canonicalCIDR, formatCIDR, formatIP, parseCIDR, type CIDR } from "../ip/index.js";
+import { canonicalCIDR, formatCIDR, formatIP, parseCIDR, type CIDR } from "@tscni/types/ip";
 
 /** Hex of sha512(s), cut to `len` chars: the Go plugins' MustFormatHashWithPrefix. */
 export function hashHex(s: string, len: number): string {

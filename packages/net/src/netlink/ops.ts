@@ -1,7 +1,4 @@
-import { fromBytes, toBytes } from "../ip/addr.js";
-import { formatIP } from "../ip/format.js";
-import { parseCIDR } from "../ip/cidr.js";
-import { parseIP } from "../ip/parse.js";
+import { formatIP, fromBytes, parseCIDR, parseIP, toBytes } from "@tscni/types/ip";
 import { attr, attrString, decodeAttrs, ifaddrmsg, ifinfomsg, NLM_F, RTM, rtmsg, type Attr } from "./codec.js";
 import { NetlinkError, type Rtnl } from "./socket.js";
 

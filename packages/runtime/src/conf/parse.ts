@@ -1,6 +1,5 @@
-import { CniError } from "@tscni/types";
-import { validateNetworkName } from "./names.js";
-import { RUNTIME_VERSION, compareVersions } from "./version.js";
+import { CniError, compareVersions, validateNetworkName } from "@tscni/types";
+import { RUNTIME_VERSION } from "./version.js";
 
 export type PluginConf = Record<string, unknown> & { type: string };
 

@@ -1,7 +1,6 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, validateContainerId, validateIfName, validateNetworkName } from "@tscni/types";
 import { deleteCached, readCached, writeCached, type CachedAttachment } from "../cache/results.js";
 import { attachmentConfig } from "../conf/derive.js";
-import { validateContainerId, validateIfName, validateNetworkName } from "../conf/names.js";
 import type { NetworkConfigList } from "../conf/parse.js";
 import { atLeast } from "../conf/version.js";
 import { PluginError, addResult, callPlugin, type ContainerEnv } from "../invoke.js";

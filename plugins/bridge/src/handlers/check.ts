@@ -1,5 +1,5 @@
-import { CniError, ErrorCode, type Interface } from "@tscni/types";
-import { CURRENT_NETNS, checkIfName, runIn, canonicalCIDR, formatCIDR, listRoutes, openNetns, parseCIDR, parseIP, formatIP, type Link, type RouteEntry } from "@tscni/net";
+import { CniError, ErrorCode, canonicalCIDR, formatCIDR, formatIP, parseCIDR, parseIP, type Interface } from "@tscni/types";
+import { CURRENT_NETNS, checkIfName, runIn, listRoutes, openNetns, type Link, type RouteEntry } from "@tscni/net";
 import { delegate } from "@tscni/invoke";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { ipJsonBatch } from "../ip-json-batch.js";
