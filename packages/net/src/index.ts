@@ -1,6 +1,6 @@
 // @tscni/net: host networking as typed async calls (iproute2, nft, iptables run with argv arrays).
 export { run, execStats, resetExecStats, ExecError, isExecFailure, classify, type ExecFailure, type ExecResult, type ExecOptions } from "./exec.js";
-export { openNetns, sameNetns, inNetns, runIn, netnsTarget, CURRENT_NETNS, INVALID_NETNS, NetnsError, type Netns } from "./netns.js";
+export { openNetns, sameNetns, inNetns, runIn, netnsTarget, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
 export { checkIfName, checkMac, randomVethName, isV6 } from "./names.js";
 export { runBatch } from "./ipcmd.js";
 export { getLink, listLinks, setLink, deleteLink, linkSetArgs, linkDelArgs, type Link, type LinkChanges, type LinkFilter } from "./link.js";

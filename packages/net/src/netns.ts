@@ -1,13 +1,8 @@
 import { readlinkSync, statSync, statfsSync } from "node:fs";
-import { CniError, describeError } from "@tscni/types";
+import { CniError, ErrorCode, describeError } from "@tscni/types";
 import { run, type ExecOptions, type ExecResult, ExecError } from "./exec.js";
 import { which } from "./which.js";
 
-/**
- * Go's libcni defines code 8 (ErrInvalidNetNS) for a CNI_NETNS that is not usable; the
- * spec's table leaves 8 unassigned, so we reuse Go's meaning for interop.
- */
-export const INVALID_NETNS = 8;
 
 const NSFS_MAGIC = 0x6e736673;
 const PROC_SUPER_MAGIC = 0x9fa0;
@@ -27,7 +22,7 @@ export class NetnsError extends CniError {
   readonly reason: "missing" | "not-netns";
   readonly path: string;
   constructor(path: string, reason: "missing" | "not-netns", why: string) {
-    super(INVALID_NETNS, reason === "missing" ? `netns ${JSON.stringify(path)} does not exist` : `${JSON.stringify(path)} is not a network namespace`, why);
+    super(ErrorCode.InvalidNetNS, reason === "missing" ? `netns ${JSON.stringify(path)} does not exist` : `${JSON.stringify(path)} is not a network namespace`, why);
     this.reason = reason;
     this.path = path;
   }

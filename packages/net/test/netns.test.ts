@@ -1,10 +1,11 @@
+import { ErrorCode } from "@tscni/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { openNetns, getLink, runIn, sameNetns, CURRENT_NETNS, NetnsError, INVALID_NETNS, createVeth, execStats, resetExecStats } from "../src/index.js";
+import { openNetns, getLink, runIn, sameNetns, CURRENT_NETNS, NetnsError, createVeth, execStats, resetExecStats } from "../src/index.js";
 import { bindMount, cleanupAll, leftoverNetns, newNetns, onCleanup } from "./sandbox.js";
 
 afterEach(() => {
@@ -16,7 +17,7 @@ async function expectNetnsError(p: Promise<unknown>, reason: "missing" | "not-ne
   const e = await p.then(() => undefined, (x: unknown) => x);
   expect(e).toBeInstanceOf(NetnsError);
   expect((e as NetnsError).reason).toBe(reason);
-  expect((e as NetnsError).code).toBe(INVALID_NETNS);
+  expect((e as NetnsError).code).toBe(ErrorCode.InvalidNetNS);
 }
 
 describe("netns paths", () => {

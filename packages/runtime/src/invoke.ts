@@ -56,7 +56,7 @@ export async function callPlugin(
     rt.onEvent?.({ ...event, ms: performance.now() - started });
     return out;
   } catch (e) {
-    const err = isCniError(e) ? e : new CniError(999, (e as Error).message);
+    const err = isCniError(e) ? e : new CniError(ErrorCode.Internal, (e as Error).message);
     rt.onEvent?.({ ...event, ms: performance.now() - started, error: { code: err.code, msg: err.message } });
     throw new PluginError(err, plugin.type, command, index);
   }
@@ -67,7 +67,7 @@ export async function probeVersion(rt: Resolved, network: string, plugin: Plugin
   const out = await callPlugin(rt, network, "VERSION", plugin, index, { cniVersion: cniVersion || "0.1.0" });
   const versions = out?.supportedVersions;
   if (!Array.isArray(versions) || !versions.every((v) => typeof v === "string")) {
-    throw new PluginError(new CniError(6, "VERSION answer has no supportedVersions list"), plugin.type, "VERSION", index);
+    throw new PluginError(new CniError(ErrorCode.DecodeFailure, "VERSION answer has no supportedVersions list"), plugin.type, "VERSION", index);
   }
   return versions as string[];
 }

@@ -168,8 +168,8 @@ function versionOf(raw: unknown, fromVersion: string | undefined): CniVersion {
 
 /**
  * Convert a result (any known version, read from raw.cniVersion, else `fromVersion`)
- * to `toVersion`. Returns a JSON-ready object with cniVersion set. Throws CniError(1)
- * for unknown versions or a conversion the target cannot express, CniError(7) when
+ * to `toVersion`. Returns a JSON-ready object with cniVersion set. Throws CniError(IncompatibleVersion)
+ * for unknown versions or a conversion the target cannot express, CniError(InvalidConfig) when
  * raw does not match its version's result shape.
  */
 export function convertResult(raw: unknown, toVersion: string, fromVersion?: string): Record<string, unknown> {

@@ -77,7 +77,7 @@ export function issuesError(code: number, what: string, issues: readonly Issue[]
 }
 
 /**
- * Validate `data` against `schema`; on failure throw CniError(7): msg "invalid <what>:
+ * Validate `data` against `schema`; on failure throw CniError(ErrorCode.InvalidConfig): msg "invalid <what>:
  * <first failing path>", details every issue (see issuesError).
  */
 export function parseWith<S extends z.ZodMiniType>(schema: S, data: unknown, what = "config"): z.output<S> {

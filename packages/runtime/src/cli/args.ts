@@ -1,4 +1,4 @@
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 
 export interface ParsedArgs {
   command: string;
@@ -27,7 +27,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       else if (BOOLEAN.has(key)) put(key, "true");
       else {
         const v = argv[++i];
-        if (v === undefined) throw new CniError(4, `flag --${key} needs a value`);
+        if (v === undefined) throw new CniError(ErrorCode.InvalidEnv, `flag --${key} needs a value`);
         put(key, v);
       }
     } else positional.push(a);

@@ -1,4 +1,4 @@
-import { isCniError } from "@tscni/types";
+import { ErrorCode, isCniError } from "@tscni/types";
 import { PluginError } from "../invoke.js";
 import type { ExecEvent } from "../options.js";
 
@@ -9,7 +9,7 @@ export function ms(n: number): string {
 /** One line per plugin exec: "  ADD bridge           12.3 ms". */
 export function formatEvent(e: ExecEvent): string {
   const what = `${e.command} ${e.plugin}`.padEnd(24);
-  const lifecycle = (e.command === "INIT" || e.command === "DEINIT") && e.error && (e.error.code === 3 || e.error.code === 4);
+  const lifecycle = (e.command === "INIT" || e.command === "DEINIT") && e.error && (e.error.code === ErrorCode.UnknownContainer || e.error.code === ErrorCode.InvalidEnv);
   const tail = lifecycle ? `  (answered ${e.error!.code}: "${e.error!.msg}" -> checking whether INIT/DEINIT is supported)` : e.error ? `  error ${e.error.code}: ${e.error.msg}` : "";
   return `    ${what} ${ms(e.ms).padStart(8)}${tail}`;
 }
@@ -23,7 +23,7 @@ export function formatError(e: unknown): string {
 }
 
 export function errorJson(e: unknown): Record<string, unknown> {
-  if (!isCniError(e)) return { code: 999, msg: String((e as Error)?.message ?? e) };
+  if (!isCniError(e)) return { code: ErrorCode.Internal, msg: String((e as Error)?.message ?? e) };
   const out: Record<string, unknown> = { code: e.code, msg: e.message };
   if (e.details) out.details = e.details;
   if (e instanceof PluginError) Object.assign(out, { plugin: e.plugin, command: e.command, index: e.index });

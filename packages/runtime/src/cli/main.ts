@@ -1,6 +1,6 @@
 // tscni: the cnitool equivalent (add|del|check|status|gc NAME NETNS, same env vars),
 // plus the lifecycle commands (init, deinit, reconcile, remove) and state views.
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 import type { Attachment } from "../conf/derive.js";
 import { flag, parseArgs, type ParsedArgs } from "./args.js";
 import { errorJson, formatError, formatEvent, ms, summariseResult } from "./format.js";
@@ -39,7 +39,7 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const rt = runtimeFromEnv(p, env, verbose && !json ? (e) => process.stderr.write(`${formatEvent(e)}\n`) : undefined);
   const name = () => {
     const n = p.positional[0];
-    if (!n) throw new CniError(4, `usage: tscni ${p.command} NAME`);
+    if (!n) throw new CniError(ErrorCode.InvalidEnv, `usage: tscni ${p.command} NAME`);
     return n;
   };
   const t0 = performance.now();
@@ -66,7 +66,7 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
     case "gc": {
       const valid: Attachment[] = (p.flags.get("valid") ?? []).map((v) => {
         const i = v.lastIndexOf(":");
-        if (i <= 0) throw new CniError(4, `--valid wants CONTAINERID:IFNAME, got ${JSON.stringify(v)}`);
+        if (i <= 0) throw new CniError(ErrorCode.InvalidEnv, `--valid wants CONTAINERID:IFNAME, got ${JSON.stringify(v)}`);
         return { containerID: v.slice(0, i), ifname: v.slice(i + 1) };
       });
       const r = await rt.gc(name(), valid);
@@ -135,7 +135,7 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
     case "--help":
       return out(USAGE, { usage: USAGE });
     default:
-      throw new CniError(4, `unknown command ${JSON.stringify(p.command)}\n${USAGE}`);
+      throw new CniError(ErrorCode.InvalidEnv, `unknown command ${JSON.stringify(p.command)}\n${USAGE}`);
   }
 }
 
@@ -145,7 +145,7 @@ function networkAlias(p: ParsedArgs): ParsedArgs {
   const [sub, ...rest] = p.positional;
   if (sub === "remove") return { ...p, command: "remove", positional: rest };
   if (sub === "list" || sub === undefined) return { ...p, command: "networks", positional: rest };
-  throw new CniError(4, `usage: tscni network remove NAME | tscni network list`);
+  throw new CniError(ErrorCode.InvalidEnv, `usage: tscni network remove NAME | tscni network list`);
 }
 
 async function main(): Promise<void> {

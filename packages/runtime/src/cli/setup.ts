@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { parseCniArgsPairs } from "./cni-args.js";
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 import { splitCniPath } from "@tscni/invoke";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { AttachmentRequest } from "../ops/attachment.js";
@@ -34,13 +34,13 @@ export function cnitoolContainerId(netnsPath: string): string {
 /** NAME NETNS plus CNI_ARGS, CAP_ARGS, CNI_IFNAME as cnitool reads them. */
 export function attachmentFromArgs(p: ParsedArgs, env: NodeJS.ProcessEnv, needNetns: boolean): AttachmentRequest {
   const [network, netns] = p.positional;
-  if (!network || (needNetns && !netns)) throw new CniError(4, `usage: tscni ${p.command} NAME NETNS`);
+  if (!network || (needNetns && !netns)) throw new CniError(ErrorCode.InvalidEnv, `usage: tscni ${p.command} NAME NETNS`);
   let capabilityArgs: Record<string, unknown> | undefined;
   if (env.CAP_ARGS) {
     try {
       capabilityArgs = JSON.parse(env.CAP_ARGS) as Record<string, unknown>;
     } catch (e) {
-      throw new CniError(6, `CAP_ARGS is not valid JSON: ${(e as Error).message}`);
+      throw new CniError(ErrorCode.DecodeFailure, `CAP_ARGS is not valid JSON: ${(e as Error).message}`);
     }
   }
   const netnsPath = netns ? resolve(netns) : "";

@@ -1,4 +1,4 @@
-import { CniError, compareVersions, validateNetworkName } from "@tscni/types";
+import { CniError, compareVersions, ErrorCode, validateNetworkName } from "@tscni/types";
 import { RUNTIME_VERSION } from "./version.js";
 
 export type PluginConf = Record<string, unknown> & { type: string };
@@ -19,7 +19,7 @@ export interface NetworkConfigList {
 }
 
 function fail(where: string, msg: string): never {
-  throw new CniError(7, `${where}: ${msg}`);
+  throw new CniError(ErrorCode.InvalidConfig, `${where}: ${msg}`);
 }
 
 function parseJsonObject(text: string, where: string): Record<string, unknown> {
@@ -27,7 +27,7 @@ function parseJsonObject(text: string, where: string): Record<string, unknown> {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new CniError(6, `${where}: invalid JSON: ${(e as Error).message}`);
+    throw new CniError(ErrorCode.DecodeFailure, `${where}: invalid JSON: ${(e as Error).message}`);
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(where, "expected a JSON object");
   return v as Record<string, unknown>;

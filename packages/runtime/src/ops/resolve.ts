@@ -1,4 +1,4 @@
-import { CniError } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 import { loadNetwork, loadNetworks } from "../conf/load.js";
 import { parseConfList, type NetworkConfigList } from "../conf/parse.js";
 import type { Resolved } from "../options.js";
@@ -8,7 +8,7 @@ export type NetworkRef = string | NetworkConfigList;
 /** A network by name from the conf dir, or a list the caller already has. */
 export function resolveList(rt: Resolved, ref: NetworkRef): NetworkConfigList {
   if (typeof ref !== "string") return ref;
-  if (!rt.confDir) throw new CniError(7, `network ${JSON.stringify(ref)}: no configuration directory set`);
+  if (!rt.confDir) throw new CniError(ErrorCode.InvalidConfig, `network ${JSON.stringify(ref)}: no configuration directory set`);
   return loadNetwork(rt.confDir, ref);
 }
 
