@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     ...(jsonReport ? { reporters: ["default", "json"], outputFile: { json: jsonReport } } : {}),
     include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "dist/**", "test/bench/**"],
+    exclude: ["**/node_modules/**", "dist/**"],
     globalSetup: ["packages/build/src/vitest-global-setup.ts"],
     setupFiles: ["test/setup/fast-check-seed.ts"],
     // Network tests exec ip/nft and plugins: separate processes, two at a time on 2 cores.

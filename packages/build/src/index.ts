@@ -5,4 +5,3 @@ export { bundleForNode, type NodeBundle } from "./node-bundle.js";
 export { bunPath } from "./bun-path.js";
 export { parseArgs, type CliArgs } from "./cli.js";
 export { TARGETS, BUN_FLAGS, type Target } from "./options.js";
-export { measureStartup, parseTimes, type StartupCase, type StartupOptions, type StartupStats } from "./startup-cpu.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { measureStartup, parseTimes } from "../src/index.js";
+import { measureStartup, parseTimes } from "./startup-cpu.js";
 
 describe("startup CPU measurement", () => {
   it("reads the children's line of `times` in dash and bash formats", () => {

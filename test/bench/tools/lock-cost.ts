@@ -1,9 +1,9 @@
 // Cost of the runtime's cross-process locks (flock(1) on an fd we own), per acquisition.
-// Run: node --import tsx packages/runtime/bench/lock-cost.ts
+// Run: node --import tsx test/bench/tools/lock-cost.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lockAttachment, lockNetworkExclusive } from "../src/lock/network-lock.js";
+import { lockAttachment, lockNetworkExclusive } from "../../../packages/runtime/src/lock/network-lock.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tr-lockbench-"));
 const N = 200;
