@@ -2,7 +2,8 @@ import { CURRENT_VERSION, CniError, ErrorCode, decodeVersionResult } from "@tscn
 import { answeredNotImplemented, speaksLifecycle, type LifecycleVerb } from "./lifecycle-support.js";
 import { embeddedFor, type EmbeddedPlugins } from "./embedded-for.js";
 import { runEmbedded } from "./embedded.js";
-import { execPlugin, interpretOutput } from "./exec.js";
+import { execDelegatePlugin } from "./delegate-exec.js";
+import { interpretOutput } from "./output.js";
 import { findPlugin, splitCniPath } from "./find.js";
 
 export type DelegateCommand = "ADD" | "DEL" | "CHECK" | "STATUS" | "GC" | "INIT" | "DEINIT" | "VERSION";
@@ -50,7 +51,7 @@ export async function delegate(
     return interpretOutput(path, out);
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return execPlugin(path, { env, stdin, timeoutMs, ...(opts.onStderr ? { onStderr: opts.onStderr } : {}) });
+  return execDelegatePlugin(path, { env, stdin, timeoutMs, ...(opts.onStderr ? { onStderr: opts.onStderr } : {}) });
 }
 
 /** ADD through the delegate; a missing result is an error (IPAM must return IPs). */

@@ -1,5 +1,9 @@
 export { findPlugin, splitCniPath } from "./find.js";
-export { runPlugin, execPlugin, interpretOutput, type ExecOptions, type ExecOutput } from "./exec.js";
+export { runPlugin, execPlugin } from "./exec.js";
+export { runDelegatePlugin, execDelegatePlugin } from "./delegate-exec.js";
+export { interpretOutput } from "./output.js";
+export type { ExecOptions, ExecOutput } from "./start-plugin.js";
+export { runProgram, type ProgramOutcome, type ProgramRequest } from "./run-program.js";
 export { buildCniEnv, type CniEnv } from "./env.js";
 export { delegate, delegateAdd, delegateDel, delegateLifecycle, delegateVersions, ipamType, type DelegateCommand, type DelegateOptions } from "./delegate.js";
 export { answeredNotImplemented, speaksLifecycle, type LifecycleVerb } from "./lifecycle-support.js";

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProgram } from "@tscni/invoke/run-program";
 
 /** Outcome of running a program to completion. */
 export interface ExecResult {
@@ -19,46 +19,14 @@ export interface ExecOptions {
   cwd?: string;
 }
 
-/** Spawn argv (never through a shell), feed stdin, collect output. Never rejects on a non-zero exit. */
-export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  const [file, ...args] = argv;
-  if (!file) return Promise.reject(new Error("exec: empty argv"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      env: opts.env ?? process.env,
-      cwd: opts.cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill("SIGKILL");
-          }, opts.timeoutMs)
-        : undefined;
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => {
-      if (timer) clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        exitCode: code,
-        signal,
-        timedOut,
-      });
-    });
-    // A child that exits without reading stdin makes the write fail with EPIPE: not our error.
-    child.stdin.on("error", () => {});
-    child.stdin.end(opts.stdin ?? "");
-  });
+/**
+ * Run argv (never through a shell) with execa, feed stdin (default: empty), collect output.
+ * Never rejects on a non-zero exit; rejects when the program cannot start. A program still
+ * running when the test process exits is killed with it.
+ */
+export async function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const r = await runProgram(argv, { env: opts.env ?? process.env, input: opts.stdin ?? "", timeoutMs: opts.timeoutMs, cwd: opts.cwd });
+  return { ...r, signal: r.signal as NodeJS.Signals | null };
 }
 
 /** Like exec, but throws with the command and its stderr when it does not exit 0. */
