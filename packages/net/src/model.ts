@@ -41,8 +41,8 @@ export type ScopeName = "global" | "site" | "link" | "host" | "nowhere" | (strin
 
 const SCOPES: Record<number, ScopeName> = { 0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere" };
 export const scopeName = (n: number): ScopeName => SCOPES[n] ?? String(n);
-export function scopeNumber(s: "global" | "site" | "link" | "host"): number {
-  return { global: 0, site: 200, link: 253, host: 254 }[s];
+export function scopeNumber(s: "global" | "site" | "link" | "host" | number): number {
+  return typeof s === "number" ? s : { global: 0, site: 200, link: 253, host: 254 }[s];
 }
 
 /** One address of an interface. */
@@ -67,7 +67,8 @@ export interface Route {
   dst: string;
   via?: string | undefined;
   dev?: string | undefined;
-  scope?: "global" | "link" | "host" | undefined;
+  /** A name, or the number (0-255) as a CNI 1.1 result gives it. */
+  scope?: "global" | "link" | "host" | number | undefined;
   /** Default: main. */
   table?: TableRef | undefined;
   mtu?: number | undefined;

@@ -185,7 +185,9 @@ export function checkRoute(r: Route): CheckedRoute {
     ({ cidr: dst, family } = checkCidr(r.dst, "route destination"));
   }
   if ((via && via.family !== family) || (src && src.family !== family)) throw bad(`route ${r.dst}: gateway and source must be of the destination's family`);
-  if (r.scope !== undefined && !["global", "link", "host"].includes(r.scope)) throw bad(`invalid route scope ${JSON.stringify(r.scope)}`);
+  if (r.scope !== undefined && (typeof r.scope === "number" ? !Number.isInteger(r.scope) || r.scope < 0 || r.scope > 255 : !["global", "link", "host"].includes(r.scope))) {
+    throw bad(`invalid route scope ${JSON.stringify(r.scope)}`);
+  }
   return {
     dst, family, table: checkTable(r.table ?? "main"),
     ...(via ? { via: via.ip } : {}),
@@ -278,7 +280,7 @@ function routeWords(verb: string, r: Route): string[] {
   if (r.via !== undefined) w.push("via", r.via);
   if (r.dev !== undefined) w.push("dev", r.dev);
   if (r.src !== undefined) w.push("src", r.src);
-  if (r.scope !== undefined) w.push("scope", r.scope);
+  if (r.scope !== undefined) w.push("scope", String(r.scope));
   if (r.table !== undefined && r.table !== 254) w.push("table", String(r.table));
   if (r.metric !== undefined) w.push("metric", String(r.metric));
   if (r.mtu !== undefined) w.push("mtu", String(r.mtu));

@@ -1,4 +1,4 @@
-import { CURRENT_NETNS, deleteContainerMasq, deleteLink, ExecError, listLinks, NetnsError, openNetns, runIn } from "@tscni/net";
+import { CURRENT_NETNS, deleteContainerMasq, deleteLink, listLinks, NetnsError, openNetns, teardownMacSpoofCheck } from "@tscni/net";
 import { attachmentAlias } from "../alias.js";
 import { claimEarlyLinkDel } from "../early-link-del.js";
 import type { BridgeConf } from "../config.js";
@@ -6,7 +6,6 @@ import { delegateDel } from "@tscni/invoke";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
 import { hasNetworkMasq } from "../instance-claims.js";
-import { teardownSpoofCheck } from "../spoofcheck.js";
 import { mark } from "../trace.js";
 
 /**
@@ -19,11 +18,9 @@ async function deleteContainerLink(conf: BridgeConf, netns: string, containerId:
   // Done, or nothing to delete; any other outcome (netns gone meanwhile, ip failing) takes the normal path.
   if (early && (early.exitCode === 0 || /Cannot find device/.test(early.stderr))) return;
   try {
-    const ns = await openNetns(netns);
-    await runIn(ns, ["ip", "link", "del", "dev", ifname]);
+    await deleteLink(await openNetns(netns), ifname); // false: already gone
   } catch (e) {
     if (e instanceof NetnsError && e.reason === "missing") return deleteHostEnd(conf, containerId, ifname);
-    if (e instanceof ExecError && (e.failure === "not-found" || /Cannot find device/.test(e.stderr))) return;
     throw e;
   }
 }
@@ -32,7 +29,7 @@ async function deleteHostEnd(conf: BridgeConf, containerId: string, ifname: stri
   const alias = attachmentAlias(conf.name, containerId, ifname);
   const ports = await listLinks(CURRENT_NETNS, { master: conf.bridge }).catch(() => []);
   for (const p of ports) {
-    if ((p as { ifalias?: string }).ifalias === alias) await deleteLink(CURRENT_NETNS, p.ifname);
+    if (p.alias === alias) await deleteLink(CURRENT_NETNS, p.name);
   }
 }
 
@@ -53,7 +50,7 @@ export async function del(ctx: BridgeContext): Promise<void> {
   mark("del done");
   if (a.status === "rejected") throw a.reason;
   if (b.status === "rejected") throw b.reason;
-  if (conf.macspoofchk) await teardownSpoofCheck(`${ctx.containerId}-${ctx.ifname}`);
+  if (conf.macspoofchk) await teardownMacSpoofCheck(CURRENT_NETNS, `${ctx.containerId}-${ctx.ifname}`);
   if (layer3 && conf.ipMasq && !hasNetworkMasq(readNetwork(conf.stateDir, conf.name))) {
     await deleteContainerMasq(CURRENT_NETNS, { network: conf.name, containerId: ctx.containerId, ifname: ctx.ifname });
   }
