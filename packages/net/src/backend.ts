@@ -3,8 +3,6 @@ import type { NetError } from "./errors.js";
 import { libc } from "./libc.js";
 import type { Netns } from "./netns.js";
 import type { NetOp } from "./ops.js";
-import { iproute2Backend } from "./iproute2/backend.js";
-import { netlinkBackend } from "./netlink/backend.js";
 
 /** How far a plan got: the results of the ops done, and the NetError of the one that failed. */
 export interface PlanRun {
@@ -36,10 +34,10 @@ export function backend(): Promise<Backend> {
     if (forced !== undefined && forced !== "iproute2" && forced !== "netlink") {
       throw new CniError(ErrorCode.InvalidEnv, `${BACKEND_ENV} must be "iproute2" or "netlink"`, `${BACKEND_ENV} is ${JSON.stringify(forced)}`);
     }
-    if (forced === "iproute2") return iproute2Backend;
-    if (await libc()) return netlinkBackend;
+    // Loaded on first use: a verb that touches no link (VERSION) evaluates neither.
+    if (forced !== "iproute2" && (await libc())) return (await import("./netlink/backend.js")).netlinkBackend;
     if (forced === "netlink") throw new CniError(ErrorCode.InvalidEnv, `${BACKEND_ENV}=netlink needs the standalone build (in-process netlink through bun:ffi)`);
-    return iproute2Backend;
+    return (await import("./iproute2/backend.js")).iproute2Backend;
   })();
   return chosen;
 }
