@@ -13,7 +13,7 @@ export { NetError, isFailure, type NetFailure } from "./errors.js";
 export { setSysctls, getSysctl, ifSysctl, announceSysctls, type SysctlOptions } from "./sysctl.js";
 export { withNetns, type Sync } from "./with-netns.js";
 export { setupMacSpoofCheck, teardownMacSpoofCheck, type MacSpoofCheck } from "./macspoofchk.js";
-export { openNetns, sameNetns, runIn, netnsTarget, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
+export { openNetns, sameNetns, runIn, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
 export { run, execStats, resetExecStats, ExecError, type ExecFailure, type ExecResult, type ExecOptions } from "./exec.js";
 export { checkIfName } from "@tscni/types/names";
 export * from "./masq/index.js";

@@ -275,7 +275,30 @@ export function checkOp(o: NetOp): NetOp {
 
 const onOff = (b: boolean) => (b ? "on" : "off");
 
-function routeWords(verb: string, r: Route): string[] {
+/** `ip link set` words for `c` (`netns` says how to name a target netns). */
+export function linkSetWords(name: string, c: LinkChanges, netns: (ns: Netns) => string[]): string[] {
+  const w = ["link", "set", "dev", name];
+  if (c.rename !== undefined) w.push("name", c.rename);
+  if (c.mtu !== undefined) w.push("mtu", String(c.mtu));
+  if (c.mac !== undefined) w.push("address", c.mac);
+  if (c.master === null) w.push("nomaster");
+  else if (c.master !== undefined) w.push("master", c.master);
+  if (c.alias !== undefined) w.push("alias", c.alias);
+  if (c.promisc !== undefined) w.push("promisc", onOff(c.promisc));
+  if (c.netns !== undefined) w.push(...netns(c.netns));
+  if (c.up !== undefined) w.push(c.up ? "up" : "down");
+  if (c.vlanFiltering !== undefined) w.push("type", "bridge", "vlan_filtering", c.vlanFiltering ? "1" : "0");
+  return w;
+}
+
+/** `ip link set dev NAME type bridge_slave ...` words for the flags given. */
+export function portWords(name: string, f: BridgePortFlags): string[] {
+  const w = ["link", "set", "dev", name, "type", "bridge_slave"];
+  for (const k of ["hairpin", "isolated", "learning"] as const) if (f[k] !== undefined) w.push(k, onOff(f[k]));
+  return w;
+}
+
+export function routeWords(verb: string, r: Route): string[] {
   const w = ["route", verb, r.dst];
   if (r.via !== undefined) w.push("via", r.via);
   if (r.dev !== undefined) w.push("dev", r.dev);
@@ -299,27 +322,12 @@ export function describeOp(o: NetOp): string {
       return `ip link add name ${o.name} type bridge`;
     case "createVeth":
       return `ip link add name ${o.name ?? "(random)"} type veth peer name ${o.peerName}`;
-    case "setLink": {
-      const w = ["ip", "link", "set", "dev", o.name];
-      if (o.rename !== undefined) w.push("name", o.rename);
-      if (o.mtu !== undefined) w.push("mtu", String(o.mtu));
-      if (o.mac !== undefined) w.push("address", o.mac);
-      if (o.master === null) w.push("nomaster");
-      else if (o.master !== undefined) w.push("master", o.master);
-      if (o.alias !== undefined) w.push("alias", o.alias);
-      if (o.promisc !== undefined) w.push("promisc", onOff(o.promisc));
-      if (o.netns !== undefined) w.push("netns", o.netns.path || "(own)");
-      if (o.up !== undefined) w.push(o.up ? "up" : "down");
-      if (o.vlanFiltering !== undefined) w.push("type", "bridge", "vlan_filtering", o.vlanFiltering ? "1" : "0");
-      return w.join(" ");
-    }
+    case "setLink":
+      return ["ip", ...linkSetWords(o.name, o, (ns) => ["netns", ns.path || "(own)"])].join(" ");
     case "deleteLink":
       return `ip link del dev ${o.name}`;
-    case "setBridgePort": {
-      const w = ["ip", "link", "set", "dev", o.name, "type", "bridge_slave"];
-      for (const k of ["hairpin", "isolated", "learning"] as const) if (o[k] !== undefined) w.push(k, onOff(o[k]));
-      return w.join(" ");
-    }
+    case "setBridgePort":
+      return ["ip", ...portWords(o.name, o)].join(" ");
     case "setPortVlans":
       return `bridge vlan add dev ${o.name}`;
     case "addAddr":
@@ -343,4 +351,3 @@ export function describeOp(o: NetOp): string {
   }
 }
 
-export { routeWords };

@@ -1,6 +1,6 @@
 import type { Result } from "@tscni/types";
 import { CniError, ErrorCode, cidrVersion, ipVersion } from "@tscni/types";
-import { apply, ifSysctl, listAddrs, NetError, setSysctls, type Netns, type NetOp, type Route } from "@tscni/net";
+import { announceSysctls, apply, ifSysctl, listAddrs, NetError, setSysctls, type Netns, type NetOp, type Route } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 
 /** Sysctls Go sets on the container interface before addressing it. */
@@ -19,8 +19,7 @@ export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolea
     s[ifSysctl(6, ifname, "accept_dad")] = "0";
   }
   // Go's announcement: no packet of its own, the kernel's arp_notify.
-  s[ifSysctl(4, ifname, "arp_notify")] = "1";
-  return s;
+  return { ...s, ...announceSysctls(ifname) };
 }
 
 /** Wait until no address of `ifname` is tentative (DAD running), as Go's SettleAddresses. */

@@ -1,5 +1,5 @@
 import { netnsTarget, type Netns } from "../netns.js";
-import { routeWords, trunkRanges, type NetOp } from "../ops.js";
+import { linkSetWords, portWords, routeWords, trunkRanges, type BridgePortFlags, type NetOp } from "../ops.js";
 
 /** The commands one (checked) operation takes: for `ip` or for `bridge`, and how many print JSON. */
 export interface OpLines {
@@ -9,7 +9,6 @@ export interface OpLines {
   shows: number;
 }
 
-const onOff = (b: boolean) => (b ? "on" : "off");
 /** Every read goes through `addr show`: it prints the link with its addresses, and a batch's `link show` breaks later `addr show` lines. */
 const show = (name: string) => ["addr", "show", "dev", name];
 
@@ -18,9 +17,8 @@ function netnsArg(from: Netns, to: Netns): string[] {
   return to.path === from.path ? [] : ["netns", netnsTarget(to)];
 }
 
-function portLine(name: string, f: { hairpin?: boolean | undefined; isolated?: boolean | undefined; learning?: boolean | undefined }): string[] | undefined {
-  const w = ["link", "set", "dev", name, "type", "bridge_slave"];
-  for (const k of ["hairpin", "isolated", "learning"] as const) if (f[k] !== undefined) w.push(k, onOff(f[k]));
+function portLine(name: string, f: BridgePortFlags): string[] | undefined {
+  const w = portWords(name, f);
   return w.length > 6 ? w : undefined;
 }
 
@@ -55,17 +53,7 @@ export function opLines(ns: Netns, o: NetOp): OpLines {
       return ip([add, ...(set.length > 4 ? [set] : []), ...(port ? [port] : []), show(name)], 1);
     }
     case "setLink": {
-      const w = ["link", "set", "dev", o.name];
-      if (o.rename !== undefined) w.push("name", o.rename);
-      if (o.mtu !== undefined) w.push("mtu", String(o.mtu));
-      if (o.mac !== undefined) w.push("address", o.mac);
-      if (o.master === null) w.push("nomaster");
-      else if (o.master !== undefined) w.push("master", o.master);
-      if (o.alias !== undefined) w.push("alias", o.alias);
-      if (o.promisc !== undefined) w.push("promisc", onOff(o.promisc));
-      if (o.netns !== undefined) w.push(...netnsArg(ns, o.netns));
-      if (o.up !== undefined) w.push(o.up ? "up" : "down");
-      if (o.vlanFiltering !== undefined) w.push("type", "bridge", "vlan_filtering", o.vlanFiltering ? "1" : "0");
+      const w = linkSetWords(o.name, o, (to) => netnsArg(ns, to));
       return ip(w.length > 4 ? [w] : []);
     }
     case "deleteLink":
