@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { CniError, ErrorCode, cidrVersion, toCurrentResult, type Result } from "@tscni/types";
 import { CURRENT_NETNS, checkIfName, deleteLink, openNetns, setSysctls, setupMacSpoofCheck, teardownMacSpoofCheck } from "@tscni/net";
-import { delegateDel } from "@tscni/invoke";
-import { ipamAdd } from "../ipam-add.js";
+import { mark } from "@tscni/skel";
+import { startDelegate, type Delegation } from "@tscni/invoke";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
@@ -13,12 +13,14 @@ import { createHostVeth, setupPortVlans } from "../host-veth.js";
 import { BridgeMissing, type HostSide } from "../veth-request.js";
 import { readNetwork, withStateLock, type InstanceRecord } from "../records.js";
 import { setupNetwork } from "../setup-network.js";
-import { mark } from "../trace.js";
 
 /** Like Promise.all, but waits for every step before rethrowing the first failure (undo must not race them). */
 async function settleAll(steps: Array<Promise<unknown> | undefined>): Promise<void> {
   for (const r of await Promise.allSettled(steps)) if (r.status === "rejected") throw r.reason;
 }
+
+/** The IPAM ADD the early hook started, or a new one (a run without the hook). add() owns it from here. */
+const ipamAdd = (ctx: BridgeContext, type: string): Delegation<"ADD"> => ctx.claimEarly()?.ipam ?? startDelegate("ADD", type, ctx.stdin, ipamEnv(ctx));
 
 function warmResultParsing(): void {
   toCurrentResult({ cniVersion: "1.1.0", ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1" }], routes: [{ dst: "0.0.0.0/0" }] });
@@ -90,15 +92,16 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       containerDone = configureContainer(ns, ifname, plan);
       containerDone.catch(() => {}); // awaited below, or dropped with the ADD
     }
-    // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
-    // or our host-local in-process, which is synchronous work on this thread, hence after
-    // the spawns. While they run, build and exercise the result schemas (built on first use).
-    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env, ctx.stderr) : Promise.resolve(undefined);
+    // Then IPAM: the exec the early hook started before the modules loaded (early.ts), or
+    // our host-local in-process, which is synchronous work on this thread, hence after the
+    // spawns. While they run, build and exercise the result schemas (built on first use).
+    const ipam = layer3 ? ipamAdd(ctx, conf.ipamType) : undefined;
+    if (ipam) undo.push(() => ipam.release());
+    const ipamP = ipam ? ipam.claim() : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
     portP.then(() => mark("veth and container sysctls done"), () => {});
     const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
-    if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
     if (hostR.status === "fulfilled") {
       undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.name));
       if (conf.macspoofchk) undo.push(() => teardownMacSpoofCheck(CURRENT_NETNS, spoofId));

@@ -1,22 +1,21 @@
+import { mark } from "@tscni/skel";
 import { CURRENT_NETNS, deleteContainerMasq, deleteLink, listLinks, NetnsError, openNetns, teardownMacSpoofCheck } from "@tscni/net";
 import { attachmentAlias } from "../alias.js";
-import { claimEarlyLinkDel } from "../early-link-del.js";
 import type { BridgeConf } from "../config.js";
 import { delegateDel } from "@tscni/invoke";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 import { readNetwork } from "../records.js";
 import { hasNetworkMasq } from "../instance-claims.js";
-import { mark } from "../trace.js";
 
 /**
  * Delete the container end (the host end goes with it); a gone link is done. When the
  * netns is gone, the host end goes only once the kernel has torn the netns down (later,
  * or never while something still holds it open): delete it ourselves, found by its alias.
  */
-async function deleteContainerLink(conf: BridgeConf, netns: string, containerId: string, ifname: string): Promise<void> {
-  const early = await claimEarlyLinkDel(netns, ifname)?.catch(() => undefined);
-  // Done, or nothing to delete; any other outcome (netns gone meanwhile, ip failing) takes the normal path.
-  if (early && (early.exitCode === 0 || /Cannot find device/.test(early.stderr))) return;
+async function deleteContainerLink(conf: BridgeConf, netns: string, containerId: string, ifname: string, early?: Promise<boolean>): Promise<void> {
+  // The deletion the early hook started: deleted, or nothing to delete. Any other outcome
+  // (netns gone meanwhile, ip failing) takes the normal path.
+  if (early && (await early.then(() => true, () => false))) return;
   try {
     await deleteLink(await openNetns(netns), ifname); // false: already gone
   } catch (e) {
@@ -44,7 +43,7 @@ export async function del(ctx: BridgeContext): Promise<void> {
   const layer3 = conf.ipamType !== "";
   // Both execs start now (the netns check is two sync syscalls): the veth deletion waits
   // on the kernel (~10-40 ms here), which the IPAM exec overlaps.
-  const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(conf, ctx.netns, ctx.containerId, ctx.ifname);
+  const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(conf, ctx.netns, ctx.containerId, ctx.ifname, ctx.claimEarly()?.linkDel);
   const ipamDel = layer3 ? delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve();
   const [a, b] = await Promise.allSettled([linkDel, ipamDel]);
   mark("del done");

@@ -15,9 +15,10 @@ const del = (stdin: object | string, extraEnv: Record<string, string> = {}) =>
     netns: sb.host.name,
   });
 
-// DEL starts the container end's deletion from the executable's first module (early-link-del.ts).
-describe("DEL's link deletion started early", () => {
-  it("starts before the modules load and is the one del() uses", async () => {
+// DEL starts the container end's deletion from skel's early hook (early.ts), before the
+// plugin's modules load; skel runs the hook only where it lets the call through.
+describe("DEL's link deletion started by the early hook", () => {
+  it("starts before the plugin loads and is the one del() uses", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
     expect(await ports(sb)).toHaveLength(1);
     const r = await del(conf(sb));
@@ -25,7 +26,7 @@ describe("DEL's link deletion started early", () => {
     const lines = r.stderr.split("\n");
     const early = lines.findIndex((l) => l.includes("early link deletion started"));
     expect(early).toBeGreaterThanOrEqual(0);
-    expect(early).toBeLessThan(lines.findIndex((l) => l.includes("imports done")));
+    expect(early).toBeLessThan(lines.findIndex((l) => l.includes("plugin loaded")));
     expect(await hasLink(sb, sb.container, "eth0")).toBe(false);
     expect(await ports(sb)).toEqual([]);
   });

@@ -28,11 +28,12 @@ const reservations = () => {
   return existsSync(d) ? readdirSync(d).filter((f) => /^\d/.test(f) && !f.startsWith("last")) : [];
 };
 
-// The executable starts ADD's IPAM exec before its modules load (early-ipam.ts); a call that
-// fails before add() takes that exec must still leave no reservation behind. (Our own
-// host-local runs in-process, see embedded-ipam.test.ts, so these use a wrapper script.)
-describe("IPAM ADD started early", () => {
-  it("is the one add() uses: one reservation, started before the modules loaded", async () => {
+// skel's early hook (early.ts) starts ADD's IPAM exec before the plugin's modules load; a
+// call that fails before add() claims it must still leave no reservation behind: skel
+// releases unclaimed early work. (Our own host-local runs in-process, see
+// embedded-ipam.test.ts, so these use a wrapper script.)
+describe("IPAM ADD started by the early hook", () => {
+  it("is the one add() uses: one reservation, started before the plugin loaded", async () => {
     const ipam = loggingIpam();
     const r = await runExecutable(OUR_BIN, {
       env: { CNI_COMMAND: "ADD", CNI_PATH: ipam.path, CNI_CONTAINERID: "ctr1", CNI_IFNAME: "eth0", CNI_NETNS: sb.container.path, TSCNI_TRACE: "1" },
@@ -45,7 +46,7 @@ describe("IPAM ADD started early", () => {
     const lines = r.stderr.split("\n");
     const early = lines.findIndex((l) => l.includes("early IPAM exec started"));
     expect(early).toBeGreaterThanOrEqual(0);
-    expect(early).toBeLessThan(lines.findIndex((l) => l.includes("imports done")));
+    expect(early).toBeLessThan(lines.findIndex((l) => l.includes("plugin loaded")));
     expect((await call(sb, "DEL", ipam.cfg, { path: ipam.path })).exitCode).toBe(0);
     expect(ipam.calls()).toEqual(["ADD", "DEL"]);
     expect(reservations()).toEqual([]);
