@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,6 +58,42 @@ describe("example plugin from the guide", () => {
     expect(await mtuOf(ns.name)).toBe(1280);
     const check = await runExecutable(bins[target]!, { env: env("CHECK", ns.path), stdin: conf({ prevResult: add.json }), netns: sb.host.name });
     expect(check.exitCode).toBe(0);
+  });
+
+  /**
+   * The programs a run exec'd besides the plugin itself (strace -f -e trace=execve, inside
+   * the sandbox host): the node build's interpreter (env, node) is the plugin too.
+   */
+  function execsOf(target: string, command: string, netns: string, stdin: object): { code: number | null; out: string; execs: string[] } {
+    const log = join(outDir, `strace-${target}-${command}`);
+    const r = spawnSync("ip", ["netns", "exec", sb.host.name, "strace", "-f", "-qq", "-e", "trace=execve", "-o", log, bins[target]!], {
+      env: { PATH: process.env.PATH, ...env(command, netns) }, input: JSON.stringify(stdin), encoding: "utf8",
+    });
+    const programs = readFileSync(log, "utf8").split("\n").filter((l) => /execve\(/.test(l) && !/= -1 /.test(l)).map((l) => /execve\("([^"]+)"/.exec(l)![1]!);
+    const own = new Set([bins[target]!, "/usr/bin/env", process.execPath, "/usr/bin/node", "/usr/local/bin/node"]);
+    return { code: r.status, out: r.stdout, execs: programs.filter((p) => !own.has(p)).map((p) => p.slice(p.lastIndexOf("/") + 1)) };
+  }
+
+  it.each([
+    ["standalone", { ADD: [], CHECK: [], DEL: [] }],
+    ["node", { ADD: ["ip"], CHECK: ["ip"], DEL: [] }],
+  ] as const)("as the %s executable, ADD, CHECK and DEL exec only what its backend needs", async (target, want) => {
+    const { ns, prevResult } = await containerWithEth0();
+    const add = execsOf(target, "ADD", ns.path, conf({ prevResult }));
+    expect(add.code).toBe(0);
+    expect(await mtuOf(ns.name)).toBe(1280);
+    const check = execsOf(target, "CHECK", ns.path, conf({ prevResult: JSON.parse(add.out) }));
+    const del = execsOf(target, "DEL", ns.path, conf({ prevResult: JSON.parse(add.out) }));
+    expect([check.code, del.code]).toEqual([0, 0]);
+    // Standalone: in-process netlink, no execve at all; the node bundle: one `ip -batch` each.
+    expect({ ADD: add.execs, CHECK: check.execs, DEL: del.execs }).toEqual(want);
+  });
+
+  it.each(["standalone", "node"])("as the %s executable, a missing interface is code 7 with the kernel's words in details", async (target) => {
+    const { ns, prevResult } = await containerWithEth0();
+    const r = await runExecutable(bins[target]!, { env: { ...env("ADD", ns.path), CNI_IFNAME: "eth9" }, stdin: conf({ prevResult }), netns: sb.host.name });
+    expect(r.json).toMatchObject({ code: 7, msg: `no interface eth9 in ${ns.path}` });
+    expect((r.json as { details: string }).details).toMatch(target === "standalone" ? /^netlink request: ip link set dev eth9 mtu 1280\n.*errno: ENODEV/s : /^command: ip .*link set dev eth9 mtu 1280\n.*Cannot find device "eth9"/s);
   });
 
   it("rejects an out-of-range mtu with code 7 naming the key, and a missing prevResult", async () => {

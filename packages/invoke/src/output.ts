@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types/errors";
 import type { ExecOutput } from "./start-plugin.js";
 
 /**

@@ -1,26 +1,26 @@
 import { readFileSync } from "node:fs";
-import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
-import { CURRENT_NETNS, checkIfName, deleteLink, isV6, netlinkInProcess, openNetns, setSysctls } from "@tscni/net";
-import { delegateDel } from "@tscni/invoke";
-import { ipamAdd } from "../ipam-add.js";
+import { CniError, ErrorCode, cidrVersion, toCurrentResult, type Result } from "@tscni/types";
+import { CURRENT_NETNS, checkIfName, deleteLink, openNetns, setSysctls, setupMacSpoofCheck, teardownMacSpoofCheck } from "@tscni/net";
+import { mark } from "@tscni/skel";
+import { startDelegate, type Delegation } from "@tscni/invoke";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
-import { configureContainer, containerPlan, setContainerSysctls, upContainer } from "../container-iface.js";
-import { startBatch, type StartedBatch } from "../ip-json-batch.js";
+import { configureContainer, containerPlan, setContainerSysctls, upContainer, type ContainerPlan } from "../container-iface.js";
 import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
-import { createHostVeth, setPortVlans } from "../host-veth.js";
+import { createHostVeth, setupPortVlans } from "../host-veth.js";
 import { BridgeMissing, type HostSide } from "../veth-request.js";
 import { readNetwork, withStateLock, type InstanceRecord } from "../records.js";
 import { setupNetwork } from "../setup-network.js";
-import { mark } from "../trace.js";
-import { setupSpoofCheck, teardownSpoofCheck } from "../spoofcheck.js";
 
 /** Like Promise.all, but waits for every step before rethrowing the first failure (undo must not race them). */
 async function settleAll(steps: Array<Promise<unknown> | undefined>): Promise<void> {
   for (const r of await Promise.allSettled(steps)) if (r.status === "rejected") throw r.reason;
 }
+
+/** The IPAM ADD the early hook started, or a new one (a run without the hook). add() owns it from here. */
+const ipamAdd = (ctx: BridgeContext, type: string): Delegation<"ADD"> => ctx.claimEarly()?.ipam ?? startDelegate("ADD", type, ctx.stdin, ipamEnv(ctx));
 
 function warmResultParsing(): void {
   toCurrentResult({ cniVersion: "1.1.0", ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1" }], routes: [{ dst: "0.0.0.0/0" }] });
@@ -53,7 +53,13 @@ export async function add(ctx: BridgeContext): Promise<Result> {
   let rec = readyInstance(conf, key) ?? (await lazySetup(conf, key));
 
   const undo: Array<() => Promise<unknown>> = [];
-  let containerBatch: StartedBatch | undefined;
+  // The container end's round trip starts now (an `ip -batch` exec, where there is one) and
+  // takes its operations once IPAM has answered; dropped when ADD fails first.
+  let givePlan!: (p: ContainerPlan) => void;
+  let dropPlan!: (e: Error) => void;
+  const plan = new Promise<ContainerPlan>((res, rej) => ((givePlan = res), (dropPlan = rej)));
+  plan.catch(() => {}); // a dropped plan is no error of its own
+  let containerDone: Promise<void> | undefined;
   try {
     const mac = conf.mac ?? randomMac();
     const veth = { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu };
@@ -77,26 +83,28 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     const hostP = hostSide();
     const portP = settleAll([
       hostP.then(({ host }) =>
-        settleAll([setPortVlans(conf, host.ifname), conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined]),
+        settleAll([setupPortVlans(conf, host.name), conf.macspoofchk ? setupMacSpoofCheck(CURRENT_NETNS, { port: host.name, mac, id: spoofId }) : undefined]),
       ),
       // written once the veth exists (an exec without netlink: it starts now, keys later)
       layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
     ]);
-    // Without in-process netlink, the container's `ip -batch` exec starts now and gets its
-    // commands when IPAM has answered: its startup is off the critical path.
-    if (layer3 && !(await netlinkInProcess())) containerBatch = startBatch(ns);
-    // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
-    // or our host-local in-process, which is synchronous work on this thread, hence after
-    // the spawns. While they run, build and exercise the result schemas (built on first use).
-    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env, ctx.stderr) : Promise.resolve(undefined);
+    if (layer3) {
+      containerDone = configureContainer(ns, ifname, plan);
+      containerDone.catch(() => {}); // awaited below, or dropped with the ADD
+    }
+    // Then IPAM: the exec the early hook started before the modules loaded (early.ts), or
+    // our host-local in-process, which is synchronous work on this thread, hence after the
+    // spawns. While they run, build and exercise the result schemas (built on first use).
+    const ipam = layer3 ? ipamAdd(ctx, conf.ipamType) : undefined;
+    if (ipam) undo.push(() => ipam.release());
+    const ipamP = ipam ? ipam.claim() : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
     portP.then(() => mark("veth and container sysctls done"), () => {});
     const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
-    if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
     if (hostR.status === "fulfilled") {
-      undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.ifname));
-      if (conf.macspoofchk) undo.push(() => teardownSpoofCheck(spoofId));
+      undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.name));
+      if (conf.macspoofchk) undo.push(() => teardownMacSpoofCheck(CURRENT_NETNS, spoofId));
     }
     if (hostR.status === "rejected") throw hostR.reason;
     if (portR.status === "rejected") throw portR.reason;
@@ -107,8 +115,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     const result: Result = {
       cniVersion: "1.1.0",
       interfaces: [
-        { name: bridge.ifname, mac: bridge.address ?? "" },
-        { name: host.ifname, mac: host.address ?? "" },
+        { name: bridge.name, mac: bridge.mac ?? "" },
+        { name: host.name, mac: host.mac ?? "" },
         { name: ifname, mac, sandbox: ctx.netns },
       ],
     };
@@ -119,8 +127,9 @@ export async function add(ctx: BridgeContext): Promise<Result> {
       if (ipam.routes) result.routes = ipam.routes;
       if (ipam.dns) result.dns = ipam.dns;
       const gws = applyGateways(result, conf);
-      if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
-      await configureContainer(ns, ifname, containerPlan(conf, result), containerBatch);
+      if (!v6Predicted && result.ips.some((i) => cidrVersion(i.address) === "6")) await setContainerSysctls(ns, conf, ifname, true);
+      givePlan(containerPlan(conf, ifname, result));
+      await containerDone;
       await coverShared(conf, key, rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
@@ -129,7 +138,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
     return result;
   } catch (e) {
-    await containerBatch?.cancel();
+    dropPlan(new Error("ADD failed before the container end was configured"));
+    await containerDone?.catch(() => {});
     for (const u of undo.reverse()) await u().catch((err) => ctx.log.warn(`undo after failed ADD: ${String(err)}`));
     throw e;
   }
