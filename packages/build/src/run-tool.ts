@@ -1,14 +1,11 @@
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 
-/** Run a build tool with an argument array; reject with its output when it fails. */
-export function runTool(argv: readonly string[], cwd?: string): Promise<string> {
+/** Run a build tool with execa and an argument array; reject with its output (stdout and stderr interleaved) when it fails. */
+export async function runTool(argv: readonly string[], cwd?: string): Promise<string> {
   const [file, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file!, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(" ")} exited ${code}:\n${out}`))));
-  });
+  const r = await execa(file!, args, { cwd, stdin: "ignore", all: true, stripFinalNewline: false, reject: false });
+  if (r.exitCode === 0) return r.all;
+  // Never started (ENOENT...): the errno error, as before.
+  if (r.exitCode === undefined && r.signal === undefined) throw r.cause instanceof Error ? r.cause : new Error(r.message);
+  throw new Error(`${argv.join(" ")} exited ${r.exitCode ?? r.signal}:\n${r.all}`);
 }

@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { execa } from "execa";
 import { buildExecutable } from "../src/index.js";
 import { readIdentity } from "@tscni/state/identity";
 import { bunPath } from "../src/bun-path.js";
+import { runTool } from "../src/run-tool.js";
 import { discoverPlugins } from "../src/discover.js";
 import { REPO_ROOT } from "../src/build-all.js";
 
@@ -26,8 +27,8 @@ process.exit(process.env.CNI_COMMAND === "FAIL" ? 1 : 0);
 
 /** Run a built file with an exact env; resolves like @tscni/testing's exec (build must not depend on it). */
 async function exec(argv: string[], o: { env: NodeJS.ProcessEnv; stdin?: string }) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: o.env, input: o.stdin ?? "", encoding: "utf8" });
-  return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = await execa(argv[0]!, argv.slice(1), { env: o.env, extendEnv: false, input: o.stdin ?? "", stripFinalNewline: false, reject: false });
+  return { exitCode: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }
 
 const env = (cmd: string) => ({ PATH: process.env.PATH, CNI_COMMAND: cmd });
@@ -105,6 +106,15 @@ describe("buildExecutable", () => {
     const bad = join(dir, "bad.ts");
     writeFileSync(bad, `import { nope } from "./missing.js";\nnope();\n`);
     await expect(buildExecutable(bad, { target: "node", outfile: join(dir, "bad-out") })).rejects.toThrow(/missing/);
+  });
+});
+
+describe("runTool (how the build runs bun)", () => {
+  it("gives the tool's output; a failure names the command and status, with stdout and stderr in order", async () => {
+    expect(await runTool(["sh", "-c", "echo one; echo two >&2"])).toBe("one\ntwo\n");
+    expect(await runTool(["pwd"], dir)).toBe(`${dir}\n`);
+    await expect(runTool(["sh", "-c", "echo out; sleep 0.05; echo err >&2; exit 3"])).rejects.toThrow(/^sh -c .* exited 3:\nout\nerr\n$/);
+    await expect(runTool([join(dir, "no-such-tool")])).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
 

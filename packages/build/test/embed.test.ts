@@ -2,7 +2,7 @@
 // a small main plugin and a delegate package (written here, linked to the SDK packages the
 // way a plugin outside this repository would depend on them) and runs the outputs.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { execa } from "execa";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,10 +75,10 @@ function cniPath(identity: string): string {
 }
 
 const STDIN = JSON.stringify({ cniVersion: "1.1.0", name: "net1", type: "tbd-main", ipam: { type: "tbd-ipam" } });
-function run(bin: string, command: string, path: string) {
+async function run(bin: string, command: string, path: string) {
   const env = { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: "c1", CNI_NETNS: "/nonexistent", CNI_IFNAME: "eth0", CNI_PATH: path };
-  const r = spawnSync(bin, [], { env, input: command === "VERSION" ? "" : STDIN, encoding: "utf8" });
-  return { exitCode: r.status, json: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
+  const r = await execa(bin, [], { env, extendEnv: false, input: command === "VERSION" ? "" : STDIN, reject: false });
+  return { exitCode: r.exitCode ?? null, json: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
 }
 
 describe("the embed option", () => {
@@ -87,12 +87,12 @@ describe("the embed option", () => {
     const r = await buildExecutable(entry, { target: "node", outfile: out });
     expect(r.embedded).toEqual(["tbd-ipam"]);
     expect(readIdentity(out)).toBe("@t/tbd-main@1.0.0");
-    const add = run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0"));
+    const add = await run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0"));
     expect(add.exitCode, add.stderr).toBe(0);
     expect(add.json.ips).toEqual([{ address: "10.99.0.7/24" }]);
     expect(add.stderr).toContain("delegate module evaluated");
     // VERSION evaluates neither the plugin nor the delegate.
-    const version = run(out, "VERSION", cniPath("@t/tbd-ipam@2.0.0"));
+    const version = await run(out, "VERSION", cniPath("@t/tbd-ipam@2.0.0"));
     expect(version.json).toEqual({ cniVersion: "1.1.0", supportedVersions: ["1.0.0", "1.1.0"] });
     expect(version.stderr).toBe("");
   });
@@ -100,7 +100,7 @@ describe("the embed option", () => {
   it("the identity check: another version of the delegate, or a file without a trailer, is exec'd", async () => {
     const out = join(root, "out", "with");
     await buildExecutable(entry, { target: "node", outfile: out });
-    const other = run(out, "ADD", cniPath("@t/tbd-ipam@2.0.1"));
+    const other = await run(out, "ADD", cniPath("@t/tbd-ipam@2.0.1"));
     expect(other.json).toMatchObject({ code: 999, msg: "tbd-ipam was exec'd" });
     expect(other.stderr).not.toContain("delegate module evaluated");
   });
@@ -110,7 +110,7 @@ describe("the embed option", () => {
     const r = await buildExecutable(entry, { target: "node", outfile: out, embed: [] });
     expect(r.embedded).toEqual([]);
     expect(readFileSync(out, "utf8")).not.toContain("delegate module evaluated");
-    const add = run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0"));
+    const add = await run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0"));
     expect(add.json).toMatchObject({ code: 999, msg: "tbd-ipam was exec'd" });
   });
 
@@ -118,10 +118,10 @@ describe("the embed option", () => {
     const out = join(root, "out", "bin");
     expect((await buildExecutable(entry, { target: "standalone", outfile: out })).embedded).toEqual(["tbd-ipam"]);
     const path = cniPath("@t/tbd-ipam@2.0.0");
-    const version = run(out, "VERSION", path);
+    const version = await run(out, "VERSION", path);
     expect(version.json).toEqual({ cniVersion: "1.1.0", supportedVersions: ["1.0.0", "1.1.0"] });
     expect(version.stderr).toBe("");
-    const add = run(out, "ADD", path);
+    const add = await run(out, "ADD", path);
     expect(add.exitCode, add.stderr).toBe(0);
     expect(add.json.ips).toEqual([{ address: "10.99.0.7/24" }]);
     expect(add.stderr).toContain("main plugin module evaluated");
@@ -132,7 +132,7 @@ describe("the embed option", () => {
     const out = join(root, "out", "renamed");
     const r = await buildExecutable(entry, { target: "node", outfile: out, embed: [`other-name=${join(root, "delegate")}`] });
     expect(r.embedded).toEqual(["other-name"]);
-    expect(run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0")).json).toMatchObject({ msg: "tbd-ipam was exec'd" });
+    expect((await run(out, "ADD", cniPath("@t/tbd-ipam@2.0.0"))).json).toMatchObject({ msg: "tbd-ipam was exec'd" });
   });
 });
 

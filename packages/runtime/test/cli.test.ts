@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { distPath, type ExecutableTarget } from "@tscni/testing";
 import { addNetns, delNetns, listNetns, netnsPath } from "../src/cli/netns.js";
 import { cnitoolContainerId } from "../src/cli/setup.js";
 import { World } from "./helpers/env.js";
@@ -11,15 +12,11 @@ import { World } from "./helpers/env.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const MAIN = join(ROOT, "packages/runtime/src/cli/main.ts");
 
-function tscni(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b));
-    child.stderr.on("data", (b: Buffer) => (stderr += b));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+/** The CLI from source (default) or a built executable, with exactly PATH and `env`. */
+async function tscni(args: string[], env: Record<string, string> = {}, bin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [file, ...pre] = bin ? [bin] : [process.execPath, "--import", "tsx", MAIN];
+  const r = await execa(file!, [...pre, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, extendEnv: false, stdin: "ignore", stripFinalNewline: false, reject: false });
+  return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }
 
 let w: World | undefined;
@@ -109,14 +106,9 @@ describe("tscni CLI", () => {
   it("the built dist/bin/tscni runs the demo with our own plugins and leaves nothing behind", async () => {
     const bin = join(ROOT, "dist/bin/tscni");
     const before = (await listNetns()).filter((n) => n.startsWith("tscni-demo-"));
-    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(bin, ["demo"], { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "inherit"] });
-      let stdout = "";
-      child.stdout.on("data", (b: Buffer) => (stdout += b));
-      child.on("close", (code) => resolve({ code, stdout }));
-    });
+    const r = await execa(bin, ["demo"], { env: { PATH: process.env.PATH }, extendEnv: false, stdin: "ignore", stderr: "inherit", reject: false });
     expect(r.stdout).toContain(`plugins from ${join(ROOT, "dist/bin")}`);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     for (const s of ["INIT demo-lo and demo-br", "ICMP echo reply", "CHECK container 1", "GC demo-br", "DEINIT demo-br", "cleaned up"]) expect(r.stdout).toContain(s);
     expect(r.stdout).not.toContain("✗");
     expect((await listNetns()).filter((n) => n.startsWith("tscni-demo-"))).toEqual(before);
@@ -146,5 +138,54 @@ describe("tscni CLI", () => {
     const ran = w.calls().find((c) => c.cmd === "INIT")!.netns;
     expect(ran).toBe(`net:[${statSync(netnsPath(host)).ino}]`);
     expect(ran).not.toBe(readlinkSync("/proc/self/ns/net"));
+  });
+});
+
+/** Alive and not a zombie. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+// The runtime runs plugins through execa (@tscni/invoke's runPlugin): the standalone CLI runs
+// it on Bun's node:child_process, the node bundle on Node's. Both must give the same results.
+describe.each(["standalone", "node"] as ExecutableTarget[])("the built tscni (%s) runs plugins through execa", (target) => {
+  const bin = distPath("tscni", target);
+
+  it("add, check, del: the plugin gets its env and stdin, the result comes back", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a" }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache, CNI_IFNAME: "net0" };
+    const add = await tscni(["add", "net1", "/var/run/netns/some-ctr", "--json"], env, bin);
+    expect(add.code, add.stderr).toBe(0);
+    expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: "1.1.0", interfaces: [{ name: "fake-a-net0" }] });
+    expect(w.calls().find((c) => c.cmd === "ADD")!.env).toMatchObject({ CNI_IFNAME: "net0", CNI_NETNS: "/var/run/netns/some-ctr", CNI_PATH: w.bin });
+    expect((await tscni(["check", "net1", "/var/run/netns/some-ctr"], env, bin)).code).toBe(0);
+    expect((await tscni(["del", "net1", "/var/run/netns/some-ctr"], env, bin)).code).toBe(0);
+    expect(w.done()).toEqual(["INIT fake-a", "ADD fake-a", "CHECK fake-a", "DEL fake-a"]);
+  });
+
+  it("--timeout: the plugin is killed and the answer is code 11", async () => {
+    w = new World();
+    w.writeList("net1", [{ type: "fake-a", sleepMs: { ADD: 60_000 } }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    const add = await tscni(["add", "net1", "/x/a", "--timeout", "1500", "--json"], env, bin);
+    expect(add.code).toBe(1);
+    expect(JSON.parse(add.stdout)).toMatchObject({ code: 11, msg: "plugin fake-a timed out after 1500 ms and was killed", plugin: "fake-a", command: "ADD" });
+    const started = w.calls().find((c) => c.cmd === "ADD" && c.phase === "start")!;
+    expect(running(started.pid)).toBe(false);
+  });
+
+  it("a plugin that cannot be exec'd: code 5 with the errno", async () => {
+    w = new World();
+    chmodSync(join(w.bin, "fake-a"), 0o644);
+    w.writeList("net1", [{ type: "fake-a" }]);
+    const env = { NETCONFPATH: w.conf, CNI_PATH: w.bin, TSCNI_CACHE_DIR: w.cache };
+    const status = await tscni(["status", "net1", "--json"], env, bin);
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ code: 5, msg: `failed to exec plugin ${join(w.bin, "fake-a")}`, details: expect.stringContaining("EACCES") });
   });
 });

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { World } from "./helpers/env.js";
 
@@ -82,15 +82,15 @@ describe("locking (LIFECYCLE.md serialisation)", () => {
     w = new World();
     w.writeList("net1", [{ type: "fake-a", sleepMs: { GC: 60000 } }]);
     const here = dirname(fileURLToPath(import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1"], { stdio: "ignore", cwd: join(here, "..", "..", "..") });
+    // reject: false: it ends by SIGKILL.
+    const child = execa(process.execPath, ["--import", "tsx", join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1"], { stdio: "ignore", cwd: join(here, "..", "..", ".."), reject: false });
     pids.push(child.pid!);
     await until(() => w.calls().some((c) => c.cmd === "GC"), "the child's GC to start");
     pids.push(w.calls().find((c) => c.cmd === "GC")!.pid); // the hung plugin, killed in afterEach
     // while the child lives, the lock is held
     await expect(w.runtime({ lockTimeoutMs: 300 }).init("net1")).rejects.toMatchObject({ code: 11, message: expect.stringContaining("busy") });
-    const exited = new Promise((r) => child.on("exit", r));
     child.kill("SIGKILL");
-    await exited;
+    await child;
     await w.runtime({ lockTimeoutMs: 5000 }).init("net1");
     expect(existsSync(join(w.cache, "tscni", "locks", "net1.lock"))).toBe(true); // the file stays; it means nothing
     expect(readFileSync(join(w.cache, "tscni", "networks", "net1.json"), "utf8")).toContain('"initialised"');

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,7 +66,7 @@ describe("withLock", () => {
   it("is released when its holder is killed with SIGKILL", async () => {
     const { child } = await holdInChild(dir, "crash");
     child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
+    await child;
     await expect(withLock("crash", () => "got it", { dir, timeoutMs: 5000 })).resolves.toBe("got it");
   });
 });
@@ -76,9 +76,10 @@ async function holdInChild(dir: string, name: string) {
   const lockModule = new URL("../src/lock.ts", import.meta.url).pathname;
   const script = `import { withLock } from ${JSON.stringify(lockModule)};
     await withLock(${JSON.stringify(name)}, async () => { process.stdout.write("held\\n"); await new Promise(() => setInterval(() => {}, 1000)); }, { dir: ${JSON.stringify(dir)} });`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  // reject: false: the tests end it with SIGKILL.
+  const child = execa(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdin: "ignore", stderr: "inherit", reject: false });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once("data", () => resolve());
+    child.stdout.once("data", () => resolve());
     child.once("exit", (c) => reject(new Error(`holder exited ${c}`)));
   });
   return { child };

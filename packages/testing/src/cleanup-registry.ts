@@ -4,7 +4,8 @@ import { rmSync } from "node:fs";
 /**
  * Things to remove if the process exits before their owner's own cleanup ran
  * (a crashed test, a vitest worker torn down, Ctrl-C). Exit handlers must be
- * synchronous, hence spawnSync.
+ * synchronous, hence spawnSync: what execa adds (timeouts, stdin, killing children when
+ * this process exits) has nothing to act on in a process that is exiting.
  */
 const netnsNames = new Set<string>();
 const dirs = new Set<string>();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { execaSync } from "execa";
 
 export interface Leftovers {
   netns: string[];
@@ -11,8 +11,9 @@ export interface Leftovers {
 
 /** Netns, mounts and tmp entries whose name starts with prefix; tests assert these are empty. */
 export function leftovers(prefix: string): Leftovers {
-  const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8" });
-  const netns = (list.stdout ?? "")
+  // Synchronous, for afterAll checks and exit paths.
+  const list = execaSync("ip", ["netns", "list"], { stdin: "ignore", reject: false });
+  const netns = list.stdout
     .split("\n")
     .map((l) => l.split(" ")[0] ?? "")
     .filter((n) => n.startsWith(prefix));

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 import { exec } from "./exec.js";
 import type { Netns } from "./sandbox.js";
 
@@ -27,17 +27,16 @@ s.on("error", (e) => { process.stderr.write(String(e)); process.exit(1); });
  */
 export async function canConnect(from: Netns, to: Netns, ip: string, timeoutMs = 3000): Promise<boolean> {
   const token = `tscni-${process.pid}-${Date.now()}`;
-  const server = spawn("ip", ["netns", "exec", to.name, process.execPath, "-e", SERVER, ip, token, String(timeoutMs + 2000)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // execa: the server dies with the test process even when the test does not get to the finally.
+  const server = execa("ip", ["netns", "exec", to.name, process.execPath, "-e", SERVER, ip, token, String(timeoutMs + 2000)], { stdin: "ignore", reject: false });
   try {
-    const port = await new Promise<string | null>((resolve) => {
+    const port = await new Promise<string | undefined>((resolve) => {
       let buf = "";
       server.stdout.on("data", (d: Buffer) => {
         buf += d.toString();
         if (buf.includes("\n")) resolve(buf.trim());
       });
-      server.on("close", () => resolve(null));
+      void server.then(() => resolve(undefined));
     });
     if (!port) return false;
     const r = await exec(["ip", "netns", "exec", from.name, process.execPath, "-e", CLIENT, ip, port, String(timeoutMs)], {
@@ -46,5 +45,6 @@ export async function canConnect(from: Netns, to: Netns, ip: string, timeoutMs =
     return r.exitCode === 0 && r.stdout === token;
   } finally {
     server.kill("SIGKILL");
+    await server;
   }
 }

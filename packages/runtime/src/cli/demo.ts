@@ -49,6 +49,7 @@ export async function runDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<vo
   // A reader that goes away (`tscni demo | head`) must not cut the clean-up short.
   process.stdout.on("error", () => {});
   const onSignal = (sig: NodeJS.Signals) => {
+    // Synchronous (the process exits next), so spawnSync rather than execa.
     for (const ns of [...ctrs, host]) spawnSync("ip", ["netns", "delete", ns], { stdio: "ignore" });
     rmSync(work, { recursive: true, force: true });
     process.exit(sig === "SIGINT" ? 130 : sig === "SIGHUP" ? 129 : 143);

@@ -1,17 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { runProgram } from "@tscni/invoke/run-program";
 
-/** Run a program (argument array, never a shell string); resolve with its output, reject on failure. */
-export function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")}: exit ${code}: ${err.trim()}`))));
-  });
+/** Run a program (argument array, never a shell string) with execa; resolve with its stdout, reject on failure. */
+export async function run(cmd: string, args: string[]): Promise<string> {
+  const r = await runProgram([cmd, ...args], { env: process.env });
+  if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.exitCode ?? r.signal}: ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 export const addNetns = (name: string) => run("ip", ["netns", "add", name]);

@@ -151,7 +151,10 @@ export class EtcdCluster {
     if (m.child) throw new Error(`etcd member ${m.name} is already running`);
     rmSync(m.socket, { force: true });
     const log = openSync(m.log, "a");
-    // ip netns exec and setpriv both exec in place: the child's pid is etcd's.
+    // ip netns exec and setpriv both exec in place: the child's pid is etcd's. A long-lived
+    // server on node:child_process, not execa: setpriv's pdeathsig kills it even when this
+    // process is SIGKILLed (execa's cleanup cannot), its output goes to a log file, and
+    // it is ended by kill(), never awaited as a result.
     const child = spawn("ip", ["netns", "exec", this.netns.name, "setpriv", "--pdeathsig", "KILL", "--", "etcd", ...this.flags(m)], {
       cwd: m.dir,
       stdio: ["ignore", log, log],
