@@ -16,6 +16,8 @@ describe("startup CPU measurement", () => {
         expect(r.rounds).toBe(2);
         expect(Number.isFinite(r.cpuMs) && r.cpuMs >= 0).toBe(true);
         expect(r.wallMs).toBeGreaterThan(0);
+        expect(r.cpuQuartiles[0] <= r.cpuMs && r.cpuMs <= r.cpuQuartiles[1]).toBe(true);
+        expect(r.wallQuartiles[0] <= r.wallMs && r.wallMs <= r.wallQuartiles[1]).toBe(true);
       }
     }
   });

@@ -17,6 +17,9 @@ export interface StartupStats {
   cpuMs: number;
   /** Median over rounds of (batch wall / batch size), ms. */
   wallMs: number;
+  /** Spread over rounds: first and third quartiles of the same per-exec numbers. */
+  cpuQuartiles: [number, number];
+  wallQuartiles: [number, number];
   rounds: number;
 }
 
@@ -44,11 +47,15 @@ export function parseTimes(out: string): number {
   return parts.reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
 }
 
-function median(xs: number[]): number {
+/** The q-quantile (0..1) of xs, interpolated between the closest ranks. */
+function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
 }
+
+const quartiles = (xs: number[]): [number, number] => [quantile(xs, 0.25), quantile(xs, 0.75)];
 
 /** Runs every case `rounds` times in shuffled order, `batch` execs per round. */
 export function measureStartup(cases: readonly StartupCase[], opts: StartupOptions = {}): StartupStats[] {
@@ -71,7 +78,10 @@ export function measureStartup(cases: readonly StartupCase[], opts: StartupOptio
       wall.get(c.name)!.push(ms / batch);
     }
   }
-  return cases.map((c) => ({ name: c.name, cpuMs: median(cpu.get(c.name)!), wallMs: median(wall.get(c.name)!), rounds }));
+  return cases.map((c) => {
+    const [cpus, walls] = [cpu.get(c.name)!, wall.get(c.name)!];
+    return { name: c.name, cpuMs: quantile(cpus, 0.5), wallMs: quantile(walls, 0.5), cpuQuartiles: quartiles(cpus), wallQuartiles: quartiles(walls), rounds };
+  });
 }
 
 /** CLI: `node --import tsx test/bench/tools/startup-cpu.ts [--rounds N] [--batch N] [--concurrent] name=/path ...` (CNI_COMMAND=VERSION). */
