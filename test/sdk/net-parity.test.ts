@@ -1,33 +1,23 @@
 // The same host-networking failure gives the same error in both build targets: the
 // standalone executable (in-process netlink) and the node bundle (iproute2), also when the
 // bundle runs under bun (netlink again). Code and msg are equal; details say how it ran.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildExecutable } from "@tscni/build";
-import { bunBinary, createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { bunBinary, buildTargets, createSandbox, runExecutable, type BuiltTargets, type Sandbox } from "@tscni/testing";
 
 let sb: Sandbox;
-let outDir: string;
-const bins: Record<string, string> = {};
+let bins: BuiltTargets;
 
 beforeAll(async () => {
   sb = await createSandbox({ prefix: "tnp-" });
-  outDir = mkdtempSync(join(tmpdir(), "tnp-build-"));
-  for (const target of ["standalone", "node"] as const) {
-    bins[target] = (await buildExecutable(join(import.meta.dirname, "net-plugin/main.ts"), { target, outfile: join(outDir, `net-ops-${target}`) })).outfile;
-  }
+  bins = await buildTargets(join(import.meta.dirname, "net-plugin/main.ts"), join(sb.tmpDir, "build"), "net-ops");
 }, 120_000);
-afterAll(async () => {
-  await sb?.cleanup();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+afterAll(() => sb?.cleanup());
 
 const TARGETS = [
-  { name: "standalone", backend: "netlink", run: (o: object) => runExecutable(bins.standalone!, o) },
-  { name: "node bundle", backend: "iproute2", run: (o: object) => runExecutable(bins.node!, o) },
-  { name: "node bundle under bun", backend: "netlink", run: (o: object) => runExecutable(bins.node!, { ...o, interpreter: bunBinary() }) },
+  { name: "standalone", backend: "netlink", run: (o: object) => runExecutable(bins.standalone, o) },
+  { name: "node bundle", backend: "iproute2", run: (o: object) => runExecutable(bins.node, o) },
+  { name: "node bundle under bun", backend: "netlink", run: (o: object) => runExecutable(bins.node, { ...o, interpreter: bunBinary() }) },
 ];
 
 /** ADD with `config` by every target, each in a container netns of its own. */

@@ -37,7 +37,7 @@ export async function delegateVersions(type: string, opts?: DelegateOptions): Pr
 
 /**
  * Forward a lifecycle verb to the delegate (SPEC.md section 4 for GC and STATUS,
- * LIFECYCLE for INIT and DEINIT). A delegate that predates CNI 1.1 is not sent GC or
+ * docs/lifecycle.md for INIT and DEINIT). A delegate that predates CNI 1.1 is not sent GC or
  * STATUS: it would refuse the 1.1 config, and it has nothing to collect or report that
  * its own DELs do not cover. Its "no such verb" answer to INIT or DEINIT counts as done
  * (answeredNotImplemented).

@@ -55,7 +55,7 @@ function pickHandler(plugin: AnyPlugin<any>, cmd: CmdEnv): AnyHandler | undefine
     DEINIT: plugin.deinit as AnyHandler | undefined,
   };
   const h = byVerb[cmd.command];
-  // LIFECYCLE.md: a plugin without INIT/DEINIT answers code 4, as Go's skel does for unknown verbs.
+  // docs/lifecycle.md: a plugin without INIT/DEINIT answers code 4, as Go's skel does for unknown verbs.
   if (h === undefined && (cmd.command === "INIT" || cmd.command === "DEINIT"))
     throw new CniError(ErrorCode.InvalidEnv, `unknown CNI_COMMAND: ${cmd.command}`, "this plugin does not implement it");
   return h;

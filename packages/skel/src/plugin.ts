@@ -97,7 +97,7 @@ export interface Plugin<S extends z.ZodMiniType = z.ZodMiniType, E extends Early
   status?: Handler<z.infer<S>, void, E>;
   /** Missing: GC succeeds (nothing to collect). */
   gc?: Handler<z.infer<S>, void, E>;
-  /** Missing: INIT answers code 4, which runtimes read as "not needed" (LIFECYCLE.md). */
+  /** Missing: INIT answers code 4, which runtimes read as "not needed" (docs/lifecycle.md). */
   init?: Handler<z.infer<S>, void, E>;
   /** Missing: DEINIT answers code 4, like INIT. */
   deinit?: Handler<z.infer<S>, void, E>;

@@ -112,3 +112,31 @@ async function runOps(ns: Netns, ops: NetOp[] | Promise<NetOp[]>): Promise<void>
 export async function upContainer(ns: Netns, ifname: string): Promise<void> {
   await apply(ns, [{ op: "setLink", name: ifname, up: true }]);
 }
+
+/** The container end's round trip, started before IPAM has answered. */
+export interface PendingContainerEnd {
+  /** Hand it the plan; resolves when the container end is configured. */
+  configure(plan: ContainerPlan): Promise<void>;
+  /** ADD failed first: the round trip ends without touching the container. */
+  abandon(): Promise<void>;
+}
+
+/** Start the container end's round trip now (an `ip -batch` exec, where there is one); its operations come later. */
+export function startContainerEnd(ns: Netns, ifname: string): PendingContainerEnd {
+  let give!: (p: ContainerPlan) => void;
+  let drop!: (e: Error) => void;
+  const plan = new Promise<ContainerPlan>((res, rej) => ((give = res), (drop = rej)));
+  plan.catch(() => {}); // a dropped plan is no error of its own
+  const done = configureContainer(ns, ifname, plan);
+  done.catch(() => {}); // awaited by configure(), or dropped with the ADD
+  return {
+    configure(p) {
+      give(p);
+      return done;
+    },
+    async abandon() {
+      drop(new Error("ADD failed before the container end was configured"));
+      await done.catch(() => {});
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { readBridge, readNetwork, removeBridge, writeBridge, writeNetwork } from
  * masquerade, the gateway addresses no other instance holds, and, when no other instance
  * of the network uses its bridge, the network's claim on the bridge. The bridge itself goes
  * only when we created it, no network claims it any more and no port we did not make is
- * attached (LIFECYCLE). An unknown instance is fine (DEINIT is idempotent).
+ * attached (docs/lifecycle.md). An unknown instance is fine (DEINIT is idempotent).
  */
 export async function releaseInstance(dir: string, name: string, key: string): Promise<void> {
   const before = readNetwork(dir, name);

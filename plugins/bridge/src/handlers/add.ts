@@ -6,11 +6,12 @@ import { startDelegate, type Delegation } from "@tscni/invoke";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
-import { configureContainer, containerPlan, setContainerSysctls, upContainer, type ContainerPlan } from "../container-iface.js";
+import { containerPlan, setContainerSysctls, startContainerEnd, upContainer, type PendingContainerEnd } from "../container-iface.js";
 import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
 import { createHostVeth, setupPortVlans } from "../host-veth.js";
-import { BridgeMissing, type HostSide } from "../veth-request.js";
+import { BridgeMissing, type HostSide, type VethRequest } from "../veth-request.js";
+import { UndoStack } from "../undo.js";
 import { readNetwork, withStateLock, type InstanceRecord } from "../records.js";
 import { setupNetwork } from "../setup-network.js";
 
@@ -35,13 +36,23 @@ function readyInstance(conf: BridgeConf, key: string): InstanceRecord | undefine
 const lazySetup = (conf: BridgeConf, key: string, extra: { gws?: SubnetInfo[]; subnets?: string[] } = {}) =>
   withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: false, extraGateways: extra.gws ?? [], extraSubnets: extra.subnets ?? [] }));
 
+/** The veth on the bridge; a bridge deleted behind our back since it was recorded is set up again, once. */
+async function attachVeth(conf: BridgeConf, key: string, net: { rec: InstanceRecord }, veth: VethRequest): Promise<HostSide> {
+  try {
+    return await createHostVeth(conf, veth);
+  } catch (e) {
+    if (!(e instanceof BridgeMissing)) throw e;
+    net.rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: true }));
+    return createHostVeth(conf, veth);
+  }
+}
+
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
  * the veth, its container sysctls, IPAM, then the container end's addresses and routes;
- * no lock, no firewall exec. Standalone build with our host-local: no exec at all (netlink,
- * setns and IPAM in this process). Node bundle: IPAM exec || (one host `ip -batch`, then
- * one sysctl exec in the container), then the container's `ip -batch` (started early, fed
- * when IPAM answers). Anything that fails undoes what was done.
+ * no lock, no firewall exec. The steps that do not depend on each other start together;
+ * anything that fails undoes what was done. (How each step reaches the kernel, and which
+ * run in this process, is @tscni/net's and @tscni/invoke's business: docs/architecture.md.)
  */
 export async function add(ctx: BridgeContext): Promise<Result> {
   mark("add handler");
@@ -50,68 +61,43 @@ export async function add(ctx: BridgeContext): Promise<Result> {
   const ifname = checkIfName(ctx.ifname);
   const ns = await openNetns(ctx.netns);
   const key = instanceOf(ctx);
-  let rec = readyInstance(conf, key) ?? (await lazySetup(conf, key));
-
-  const undo: Array<() => Promise<unknown>> = [];
-  // The container end's round trip starts now (an `ip -batch` exec, where there is one) and
-  // takes its operations once IPAM has answered; dropped when ADD fails first.
-  let givePlan!: (p: ContainerPlan) => void;
-  let dropPlan!: (e: Error) => void;
-  const plan = new Promise<ContainerPlan>((res, rej) => ((givePlan = res), (dropPlan = rej)));
-  plan.catch(() => {}); // a dropped plan is no error of its own
-  let containerDone: Promise<void> | undefined;
+  const net = { rec: readyInstance(conf, key) ?? (await lazySetup(conf, key)) };
+  const layer3 = conf.ipamType !== "";
+  const mac = conf.mac ?? randomMac();
+  const spoofId = `${ctx.containerId}-${ifname}`;
+  // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before it answers.
+  const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
+  const undo = new UndoStack(ctx.log);
+  let containerEnd: PendingContainerEnd | undefined;
   try {
-    const mac = conf.mac ?? randomMac();
-    const veth = { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu };
-    const hostSide = async (): Promise<HostSide> => {
-      try {
-        return await createHostVeth(conf, veth);
-      } catch (e) {
-        if (!(e instanceof BridgeMissing)) throw e;
-        // Deleted behind our back since it was recorded: set it up again, once.
-        rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: true }));
-        return createHostVeth(conf, veth);
-      }
-    };
-    const layer3 = conf.ipamType !== "";
-    const spoofId = `${ctx.containerId}-${ifname}`;
-    // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
-    // it answers (a v6 address they did not predict costs one more exec below).
-    const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
-    // The host side first (netlink, or an `ip -batch` exec); what needs only the veth (port
-    // VLANs, spoof check, container sysctls) follows it.
-    const hostP = hostSide();
+    // 1. The veth on the bridge; then what needs only the veth: port VLANs, spoof check, the
+    //    container end's sysctls. Meanwhile an address from IPAM (the delegation the early
+    //    hook started, or our host-local in-process: synchronous, hence after the others start).
+    const vethP = attachVeth(conf, key, net, { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu });
     const portP = settleAll([
-      hostP.then(({ host }) =>
+      vethP.then(({ host }) =>
         settleAll([setupPortVlans(conf, host.name), conf.macspoofchk ? setupMacSpoofCheck(CURRENT_NETNS, { port: host.name, mac, id: spoofId }) : undefined]),
       ),
-      // written once the veth exists (an exec without netlink: it starts now, keys later)
-      layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
+      layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, vethP) : undefined,
     ]);
-    if (layer3) {
-      containerDone = configureContainer(ns, ifname, plan);
-      containerDone.catch(() => {}); // awaited below, or dropped with the ADD
-    }
-    // Then IPAM: the exec the early hook started before the modules loaded (early.ts), or
-    // our host-local in-process, which is synchronous work on this thread, hence after the
-    // spawns. While they run, build and exercise the result schemas (built on first use).
+    // The container end's round trip starts now and takes its operations once IPAM has answered.
+    if (layer3) containerEnd = startContainerEnd(ns, ifname);
     const ipam = layer3 ? ipamAdd(ctx, conf.ipamType) : undefined;
     if (ipam) undo.push(() => ipam.release());
     const ipamP = ipam ? ipam.claim() : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
-    portP.then(() => mark("veth and container sysctls done"), () => {});
-    const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
-    if (hostR.status === "fulfilled") {
-      undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.name));
+    const [ipamR, vethR, portR] = await Promise.allSettled([ipamP, vethP, portP]);
+    if (vethR.status === "fulfilled") {
+      undo.push(() => deleteLink(CURRENT_NETNS, vethR.value.host.name));
       if (conf.macspoofchk) undo.push(() => teardownMacSpoofCheck(CURRENT_NETNS, spoofId));
     }
-    if (hostR.status === "rejected") throw hostR.reason;
-    if (portR.status === "rejected") throw portR.reason;
-    if (ipamR.status === "rejected") throw ipamR.reason;
-    const { host, bridge } = hostR.value;
+    for (const r of [vethR, portR, ipamR]) if (r.status === "rejected") throw r.reason;
+    const { host, bridge } = (vethR as PromiseFulfilledResult<HostSide>).value;
     mark("ipam+host done");
 
+    // 2. The result; with IPAM, the container end's addresses and routes, and the shared
+    //    state (gateway addresses, masquerade, forwarding) this result needs.
     const result: Result = {
       cniVersion: "1.1.0",
       interfaces: [
@@ -120,17 +106,16 @@ export async function add(ctx: BridgeContext): Promise<Result> {
         { name: ifname, mac, sandbox: ctx.netns },
       ],
     };
-    if (layer3) {
-      const ipam = toCurrentResult(ipamR.value);
-      if (!ipam.ips?.length) throw new CniError(ErrorCode.Internal, "IPAM plugin returned missing IP config");
-      result.ips = ipam.ips;
-      if (ipam.routes) result.routes = ipam.routes;
-      if (ipam.dns) result.dns = ipam.dns;
+    if (containerEnd) {
+      const answer = toCurrentResult((ipamR as PromiseFulfilledResult<unknown>).value);
+      if (!answer.ips?.length) throw new CniError(ErrorCode.Internal, "IPAM plugin returned missing IP config");
+      result.ips = answer.ips;
+      if (answer.routes) result.routes = answer.routes;
+      if (answer.dns) result.dns = answer.dns;
       const gws = applyGateways(result, conf);
       if (!v6Predicted && result.ips.some((i) => cidrVersion(i.address) === "6")) await setContainerSysctls(ns, conf, ifname, true);
-      givePlan(containerPlan(conf, ifname, result));
-      await containerDone;
-      await coverShared(conf, key, rec, gws, result);
+      await containerEnd.configure(containerPlan(conf, ifname, result));
+      await coverShared(conf, key, net.rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
     }
@@ -138,9 +123,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
     return result;
   } catch (e) {
-    dropPlan(new Error("ADD failed before the container end was configured"));
-    await containerDone?.catch(() => {});
-    for (const u of undo.reverse()) await u().catch((err) => ctx.log.warn(`undo after failed ADD: ${String(err)}`));
+    await containerEnd?.abandon();
+    await undo.run();
     throw e;
   }
 }

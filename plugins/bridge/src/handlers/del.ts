@@ -42,7 +42,7 @@ export async function del(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
   const layer3 = conf.ipamType !== "";
   // Both execs start now (the netns check is two sync syscalls): the veth deletion waits
-  // on the kernel (~10-40 ms here), which the IPAM exec overlaps.
+  // on the kernel, which the IPAM exec overlaps.
   const linkDel = ctx.netns === "" ? Promise.resolve() : deleteContainerLink(conf, ctx.netns, ctx.containerId, ctx.ifname, ctx.claimEarly()?.linkDel);
   const ipamDel = layer3 ? delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)) : Promise.resolve();
   const [a, b] = await Promise.allSettled([linkDel, ipamDel]);

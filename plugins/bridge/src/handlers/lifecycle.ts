@@ -48,7 +48,7 @@ export async function deinit(ctx: BridgeContext): Promise<void> {
  */
 export async function gc(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
-  // An absent list must never read as "nothing is valid" (LIFECYCLE "GC and STATUS").
+  // An absent list must never read as "nothing is valid" (docs/lifecycle.md, GC).
   if (ctx.config[VALID_ATTACHMENTS_KEY] === undefined) {
     throw new CniError(ErrorCode.InvalidConfig, `GC needs ${VALID_ATTACHMENTS_KEY} in the config`, "the list of attachments still valid is missing; nothing was removed");
   }
