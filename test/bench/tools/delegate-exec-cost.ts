@@ -1,7 +1,8 @@
 // What a delegate exec costs a plugin with each starter, and what merely carrying execa
-// costs it. Two bundles are built from fixtures/: "light" execs the delegate through
+// costs it. Three bundles are built from fixtures/: "light" execs the delegate through
 // @tscni/net's spawnCollect (what plugins ship), "execa" through @tscni/invoke's runPlugin
-// (execa, imported on first use). Each runs with SPAWN=none (start and exit: the bundle's
+// (execa, imported on first use), "child_process" through node:child_process (what
+// spawnCollect does under Node; under Bun, its JS layer instead of Bun.spawn). Each runs with SPAWN=none (start and exit: the bundle's
 // floor) and with one exec of the delegate (Go's host-local VERSION by default), next to
 // the delegate alone. Every case is interleaved in one run; the children get PATH and the
 // case's env only (NODE_EXTRA_CA_CERTS unset). Medians over rounds, quartiles as spread.
@@ -15,7 +16,11 @@ import type { Target } from "../../../packages/build/src/options.js";
 import { measureStartup, type StartupCase, type StartupStats } from "./startup-cpu.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const STARTERS = { light: fixture("delegate-exec-light.ts"), execa: fixture("delegate-exec-execa.ts") } as const;
+const STARTERS = {
+  light: fixture("delegate-exec-light.ts"),
+  execa: fixture("delegate-exec-execa.ts"),
+  child_process: fixture("delegate-exec-child-process.ts"),
+} as const;
 const DELEGATE = process.env.DELEGATE ?? "/usr/lib/cni/host-local";
 
 const fmt = (x: number) => x.toFixed(2);
@@ -56,9 +61,10 @@ async function main(argv: string[]): Promise<void> {
         const [x, y] = [row(`${target} ${a}`), row(`${target} ${b}`)];
         return `cpu ${fmt(x.cpuMs - y.cpuMs)} ms, wall ${fmt(x.wallMs - y.wallMs)} ms`;
       };
-      console.log(`${target}: bundle sizes light ${sizes.get(`${target} light`)} B, execa ${sizes.get(`${target} execa`)} B`);
+      console.log(`${target}: bundle sizes ${Object.keys(STARTERS).map((s) => `${s} ${sizes.get(`${target} ${s}`)} B`).join(", ")}`);
       console.log(`  carrying execa, no exec (execa - light bundle): ${d("execa bundle, no exec", "light bundle, no exec")}`);
       console.log(`  one delegate exec, execa - spawnCollect:          ${d("execa bundle, one delegate exec", "light bundle, one delegate exec")}`);
+      console.log(`  one delegate exec, child_process - spawnCollect:  ${d("child_process bundle, one delegate exec", "light bundle, one delegate exec")}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
