@@ -1,8 +1,8 @@
 // execa is how the runtime, the CLI and the test harness run programs, but no plugin
-// executable carries it: a plugin starts once per call, and a bundle pays for execa's code
-// at every start even when it never evaluates it (docs/architecture.md, "Running
-// programs"). A plugin's delegate exec uses @tscni/net's spawnCollect instead. A file that
-// does not contain execa's code cannot evaluate it, on VERSION or on any other path.
+// executable carries it: a plugin process lives for one call, and an exec through execa
+// costs it much more than through @tscni/net's spawnCollect, which its delegate exec uses
+// (docs/architecture.md, "Running programs"). A file that does not contain execa's code
+// cannot evaluate it, on VERSION or on any other path.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";

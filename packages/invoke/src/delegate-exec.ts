@@ -4,8 +4,8 @@ import { startPlugin, type ExecOptions, type ExecOutput } from "./start-plugin.j
 
 /**
  * runPlugin for a plugin exec'ing its delegate: the same contract, started with @tscni/net's
- * spawnCollect instead of execa. A delegate runs once per pod, and a plugin bundle that
- * carries execa pays for it at every start (docs/architecture.md, "Running programs").
+ * spawnCollect instead of execa, which would cost the plugin's one call much more CPU and
+ * put execa into every plugin executable (docs/architecture.md, "Running programs").
  */
 export function runDelegatePlugin(path: string, opts: ExecOptions): Promise<ExecOutput> {
   return startPlugin(spawnCollect, path, opts);
