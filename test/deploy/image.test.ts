@@ -37,14 +37,14 @@ afterAll(async () => {
 describe("installer image", () => {
   it("builds from the executable and the libraries it links, offline, FROM scratch", async () => {
     const ctx = join(work, "ctx");
-    const files = prepareContext(distPath("tscni"), ctx);
+    const files = prepareContext(distPath("tscni-plugins"), ctx);
     expect(files).toContain("/usr/bin/tscni-plugins");
     expect(files.some((f) => /ld-linux/.test(f))).toBe(true);
     const r = await podman.run(["build", "--network=none", "--pull=never", "-f", join(REPO_ROOT, "deploy/Containerfile"), "-t", IMAGE, ctx]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const size = await podman.run(["image", "inspect", IMAGE, "--format", "{{.Size}}"]);
     // the executable plus a few MiB of libc and friends
-    expect(Number(size.stdout.trim())).toBeLessThan(statSync(distPath("tscni")).size + 16 * 2 ** 20);
+    expect(Number(size.stdout.trim())).toBeLessThan(statSync(distPath("tscni-plugins")).size + 16 * 2 ** 20);
   });
 
   it("runs the DaemonSet's install into a host directory with no network", async () => {
@@ -53,16 +53,25 @@ describe("installer image", () => {
     const r = await podman.container(["-v", `${host}:/host`, IMAGE]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const bin = join(host, "opt/cni/bin");
-    expect(readdirSync(bin).sort()).toEqual([".tscni-install.json", "bridge", "host-local", "loopback", "tscni-plugins"]);
+    // the image's ENTRYPOINT is /usr/bin/tscni, a symlink to the multi-call file: under that name, the CLI
+    const plugins = ["bridge", "cluster-ipam", "host-local", "loopback"];
+    expect(readdirSync(bin).sort()).toEqual([".tscni-install.json", ...plugins, "tscni-plugins"]);
     const ino = statSync(join(bin, "tscni-plugins")).ino;
-    for (const n of ["bridge", "host-local", "loopback"]) expect(statSync(join(bin, n)).ino).toBe(ino);
-    expect(readFileSync(join(bin, "tscni-plugins")).equals(readFileSync(distPath("tscni")))).toBe(true);
+    for (const n of plugins) expect(statSync(join(bin, n)).ino).toBe(ino);
+    expect(readFileSync(join(bin, "tscni-plugins")).equals(readFileSync(distPath("tscni-plugins")))).toBe(true);
     // run it again: the same image installs nothing new
     const again = await podman.container(["-v", `${host}:/host`, IMAGE, "install", "--dir", "/host/opt/cni/bin", "--from", "/usr/bin/tscni-plugins", "--json"]);
     expect(again.exitCode, again.stdout + again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ executable: { action: "unchanged" } });
-    // and the installed executable runs on the host
-    expect((await exec([join(bin, "tscni-plugins"), "version"])).stdout).toContain("tscni");
+    // an installed name runs its plugin: on the host, and in the image (its loader and libraries suffice)
+    const version = await exec([join(bin, "loopback")], { env: { CNI_COMMAND: "VERSION" }, stdin: '{"cniVersion":"1.0.0"}' });
+    expect(version.exitCode, version.stderr).toBe(0);
+    expect(JSON.parse(version.stdout)).toMatchObject({ cniVersion: "1.0.0", supportedVersions: expect.arrayContaining(["1.1.0"]) });
+    expect((await exec([join(bin, "loopback")], { env: {}, stdin: "" })).stderr).toMatch(/^tscni loopback v/);
+    const inImage = await podman.container(["-v", `${host}:/host`, "-e", "CNI_COMMAND=VERSION", "--entrypoint", "/host/opt/cni/bin/loopback", IMAGE]);
+    expect(inImage.exitCode, inImage.stdout + inImage.stderr).toBe(0);
+    expect(JSON.parse(inImage.stdout).supportedVersions).toContain("1.1.0");
+    expect((await exec([join(bin, "tscni-plugins"), "tscni", "version"])).stdout).toContain("tscni");
     expect(existsSync(join(host, "etc"))).toBe(false);
   });
 });

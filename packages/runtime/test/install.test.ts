@@ -1,13 +1,14 @@
 // `tscni install` / `tscni uninstall` through the built CLI, in temp directories standing in
-// for /opt/cni/bin and /etc/cni/net.d. The "executable" installed is a copy of /bin/true
-// padded with zeros and ending in an identity trailer: a real ELF that runs, large enough
-// that a non-atomic write would be caught mid-way by the exec loop.
+// for /opt/cni/bin and /etc/cni/net.d. The "executable" installed is mostly a copy of /bin/true
+// padded with zeros and ending in a multi-call trailer: a real ELF that runs, large enough
+// that a non-atomic write would be caught mid-way by the exec loop. The last tests install
+// the real multi-call file, by default.
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { identityLine } from "@tscni/state";
+import { identityLine, multiIdentityLine, readBuildIdentity } from "@tscni/state";
 import { distPath, exec } from "@tscni/testing";
 
 let root: string;
@@ -18,20 +19,27 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-/** An executable that exits 0, `padMiB` of zeros after the ELF, ending in `version`'s identity. */
-function fakeBuild(version: string, padMiB = 1): string {
+const HELD = ["bridge", "host-local", "loopback", "tscni"];
+
+/** An executable that exits 0, `padMiB` of zeros after the ELF, ending in a multi-call trailer of `version`. */
+function fakeBuild(version: string, padMiB = 1, trailer = multiIdentityLine(HELD.map((name) => ({ name, identity: `@tscni/${name}@${version}` })))): string {
   const path = join(root, `build-${version}`);
   writeFileSync(path, readFileSync("/bin/true"), { mode: 0o755 });
   const fd = openSync(path, "a");
   const mib = Buffer.alloc(1 << 20);
   for (let i = 0; i < padMiB; i++) writeSync(fd, mib);
-  writeSync(fd, identityLine(`@tscni/plugins@${version}`));
+  writeSync(fd, trailer);
   closeSync(fd);
   return path;
 }
 
 async function tscni(...args: string[]) {
-  const r = await exec([distPath("tscni"), ...args, "--json"], { env: { PATH: process.env.PATH ?? "" }, timeoutMs: 120_000 });
+  return cli([distPath("tscni")], ...args);
+}
+
+/** A CLI command with --json, run as `argv...`. */
+async function cli(argv: string[], ...args: string[]) {
+  const r = await exec([...argv, ...args, "--json"], { env: { PATH: process.env.PATH ?? "" }, timeoutMs: 120_000 });
   let json: any;
   try {
     json = JSON.parse(r.stdout);
@@ -44,7 +52,7 @@ async function tscni(...args: string[]) {
 const ino = (p: string) => statSync(p).ino;
 
 describe("tscni install", () => {
-  it("writes the executable and hard-links the plugin names to it; a second run changes nothing; uninstall removes it all", async () => {
+  it("writes the executable and hard-links the names of the plugins it holds (not the CLI's); a second run changes nothing; uninstall removes it all", async () => {
     const v1 = fakeBuild("1");
     const r = await tscni("install", "--dir", dir, "--from", v1);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -152,7 +160,40 @@ describe("tscni install", () => {
     expect(seen.runs).toBeGreaterThan(20);
     expect(seen.failures).toEqual([]);
     // the last install (v1) is what every name runs now
-    expect(readFileSync(join(dir, "bridge")).subarray(-40).toString()).toContain("@tscni/plugins@1");
+    expect(readBuildIdentity(join(dir, "bridge"))).toMatchObject({ kind: "multi", held: expect.arrayContaining([{ name: "bridge", identity: "@tscni/bridge@1" }]) });
     expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([".tscni-install.json"]);
+  });
+
+  it("--plugins picks names among those the file holds; a file that is not a multi-call executable is refused", async () => {
+    const v1 = fakeBuild("1");
+    const two = await tscni("install", "--dir", dir, "--from", v1, "--plugins", "loopback,tscni");
+    expect(two.exitCode, two.stdout + two.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([".tscni-install.json", "loopback", "tscni", "tscni-plugins"]);
+    const missing = await tscni("install", "--dir", dir, "--from", v1, "--plugins", "loopback,macvlan");
+    expect(missing.json).toMatchObject({ code: 7, msg: `${v1} holds no plugin named macvlan`, details: "it holds: bridge, host-local, loopback, tscni" });
+    const single = fakeBuild("single", 0, identityLine("@tscni/loopback@1"));
+    const refused = await tscni("install", "--dir", join(root, "other"), "--from", single);
+    expect(refused.json).toMatchObject({ code: 7, msg: `${single} is not a multi-call executable` });
+    expect(existsSync(join(root, "other"))).toBe(false);
+  });
+
+  it("by default, the running multi-call file (or the tscni-plugins beside the CLI), with every plugin it holds", async () => {
+    const multi = distPath("tscni-plugins");
+    const plugins = ["bridge", "cluster-ipam", "host-local", "loopback"];
+    for (const [how, argv] of [["multi-call file", [multi, "tscni"]], ["CLI beside it", [distPath("tscni")]]] as const) {
+      const d = join(root, how.replace(/ /g, "-"));
+      const r = await cli([...argv], "install", "--dir", d);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(r.json.names.map((n: { name: string }) => n.name)).toEqual(plugins);
+      expect(readdirSync(d).sort()).toEqual([".tscni-install.json", ...plugins, "tscni-plugins"]);
+      expect(readFileSync(join(d, "tscni-plugins")).equals(readFileSync(multi))).toBe(true);
+      // each installed name runs its plugin
+      for (const name of plugins) {
+        const v = await exec([join(d, name)], { env: { CNI_COMMAND: "VERSION" }, stdin: "" });
+        expect(v.exitCode, v.stdout + v.stderr).toBe(0);
+        expect(JSON.parse(v.stdout).supportedVersions).toContain("1.1.0");
+        expect((await exec([join(d, name)], { env: {}, stdin: "" })).stderr.split("\n")[0]).toMatch(new RegExp(`^tscni ${name} v`));
+      }
+    }
   });
 });

@@ -2,18 +2,20 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CniError, ErrorCode } from "@tscni/types";
-import { readIdentity, writeFileAtomic } from "@tscni/state";
+import { readBuildIdentity, writeFileAtomic, type BuildIdentity } from "@tscni/state";
 import { readManifest, writeManifest, type InstallManifest, type InstalledConflist, type LinkKind } from "./manifest.js";
 import { fsyncDir, linkedTo, moveAside, placeCopy, placeLink, removeIfExists, sameContent } from "./place.js";
 
-export const DEFAULT_PLUGINS = ["bridge", "host-local", "loopback"];
 export const EXECUTABLE_NAME = "tscni-plugins";
+/** The CLI's name in the multi-call file: not a CNI plugin, so no name of it goes into the plugin directory by default. */
+export const CLI_NAME = "tscni";
 
 export interface InstallOptions {
   /** The plugin directory, e.g. /opt/cni/bin. */
   dir: string;
   /** The multi-call executable to install. */
   from: string;
+  /** Names to make; default: every plugin the file holds (not the CLI). */
   plugins?: readonly string[];
   link?: LinkKind;
   /** Replace files that are not ours, keeping them for uninstall to put back. */
@@ -44,8 +46,22 @@ function checkName(name: string): string {
 /** Is `dir/name` a file this installer may replace: one it made, or a tscni build? */
 function ours(dir: string, name: string, prev: InstallManifest | undefined): boolean {
   if (prev && (prev.names.includes(name) || prev.executable === name)) return true;
-  const id = readIdentity(join(dir, name));
-  return id !== undefined && id.startsWith("@tscni/");
+  const b = readBuildIdentity(join(dir, name));
+  const ids = b?.kind === "single" ? [b.identity] : (b?.held.map((h) => h.identity) ?? []);
+  return ids.some((id) => id?.startsWith("@tscni/"));
+}
+
+/**
+ * The names `from` answers to (its multi-call trailer), checked against `wanted`: a file that
+ * is not a multi-call executable would run one plugin under every name, so it is refused.
+ */
+function pluginNames(from: string, build: BuildIdentity | undefined, wanted: readonly string[] | undefined): string[] {
+  if (build?.kind !== "multi") throw new CniError(ErrorCode.InvalidConfig, `${from} is not a multi-call executable`, "its last line lists no plugin names (\"// tscni-plugins name=package@version ...\"); build one with `pnpm build` (dist/bin/tscni-plugins) or tscni-build --multi");
+  const held = build.held.map((h) => h.name);
+  const names = [...new Set((wanted ?? held.filter((n) => n !== CLI_NAME)).map(checkName))];
+  const missing = names.filter((n) => !held.includes(n));
+  if (missing.length > 0) throw new CniError(ErrorCode.InvalidConfig, `${from} holds no plugin named ${missing.join(", ")}`, `it holds: ${held.join(", ")}`);
+  return names;
 }
 
 export const exists = (path: string) => {
@@ -69,9 +85,10 @@ export function install(o: InstallOptions): InstallReport {
   const from = resolve(o.from);
   const link = o.link ?? "hard";
   const exeName = checkName(o.executableName ?? EXECUTABLE_NAME);
-  const names = [...new Set((o.plugins ?? DEFAULT_PLUGINS).map(checkName))];
-  if (names.includes(exeName)) throw new CniError(ErrorCode.InvalidConfig, `plugin name ${exeName} is the executable's own name`);
   if (!existsSync(from)) throw new CniError(ErrorCode.InvalidConfig, `nothing to install: ${from} does not exist`);
+  const build = readBuildIdentity(from);
+  const names = pluginNames(from, build, o.plugins);
+  if (names.includes(exeName)) throw new CniError(ErrorCode.InvalidConfig, `plugin name ${exeName} is the executable's own name`);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const prev = readManifest(dir);
   const exe = join(dir, exeName);
@@ -87,8 +104,7 @@ export function install(o: InstallOptions): InstallReport {
   }
 
   const manifest: InstallManifest = { version: 1, executable: exeName, link, names: [], replaced: { ...(prev?.replaced ?? {}) }, conflists: [...(prev?.conflists ?? [])] };
-  const id = readIdentity(from);
-  if (id) manifest.identity = id;
+  if (build) manifest.build = build;
   const report: InstallReport = { dir, executable: { name: exeName, action: "unchanged" }, names: [], removed: [] };
   const when = stamp();
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "@tscni/state";
+import { writeFileAtomic, type BuildIdentity } from "@tscni/state";
 
 /** Kept in the plugin directory: what `tscni install` put there, so uninstall removes exactly that. */
 export const MANIFEST = ".tscni-install.json";
@@ -19,7 +19,8 @@ export interface InstallManifest {
   version: 1;
   /** The executable's file name in the directory. */
   executable: string;
-  identity?: string;
+  /** What the installed executable's trailer says it holds. */
+  build?: BuildIdentity;
   link: LinkKind;
   /** Plugin names we created. */
   names: string[];
