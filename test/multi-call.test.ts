@@ -22,7 +22,7 @@ beforeAll(async () => {
   generated = prep.source;
   marked = join(sb.tmpDir, "marked", "tscni-plugins");
   mkdirSync(join(sb.tmpDir, "marked"));
-  await compileWithModuleMarks(prep.source, marked);
+  await compileWithModuleMarks(prep, marked);
   author = (await buildMultiCall([`set-mtu=${join(REPO_ROOT, "test/example-plugin/src/main.ts")}`, join(REPO_ROOT, "plugins/loopback/src/main.ts")], { target: "standalone", outfile: join(sb.tmpDir, "author", "my-plugins") })).outfile;
 }, 180_000);
 afterAll(async () => {

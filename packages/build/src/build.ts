@@ -39,6 +39,8 @@ export interface PreparedEntry {
   trailer: string;
   /** A multi-call file: the names it answers to. */
   held?: string[];
+  /** Bun flags of this entry's standalone on top of BUN_FLAGS. */
+  standaloneFlags?: readonly string[];
 }
 
 export interface BuildResult {
@@ -94,10 +96,11 @@ export async function writeExecutable(entry: string | undefined, opts: BuildOpti
     if (opts.target === "node") {
       upToDate = !writeIfChanged(outfile, prep.bundle.code + prep.trailer) && !opts.force;
     } else {
-      const key = buildKey(prep.bundle.code + prep.trailer, getBunVersion(), BUN_FLAGS.join(" "));
+      const flags = prep.standaloneFlags ?? [];
+      const key = buildKey(prep.bundle.code + prep.trailer, getBunVersion(), [...BUN_FLAGS, ...flags].join(" "));
       upToDate = !opts.force && isUpToDate(outfile, key);
       if (!upToDate) {
-        await compileStandalone(prep.source, outfile, [], prep.trailer);
+        await compileStandalone(prep.source, outfile, flags, prep.trailer);
         recordKey(outfile, key);
       }
     }

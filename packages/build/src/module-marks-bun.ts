@@ -1,5 +1,6 @@
-// Runs under Bun: `bun module-marks-bun.ts ENTRY OUTFILE` compiles ENTRY like the standalone
-// target (compile, minify, bytecode, no autoload) with one line added at the top of every
+// Runs under Bun: `bun module-marks-bun.ts ENTRY OUTFILE [--splitting]` compiles ENTRY like the
+// standalone target (compile, minify, bytecode, no autoload; ESM chunks per dynamic import with
+// --splitting, as multi-call files are built) with one line added at the top of every
 // module, `console.error("tscni-module <path>")`: the executable then reports each module as
 // it is evaluated. The bundler sees the same module graph, so what is lazy stays lazy.
 declare const Bun: {
@@ -9,13 +10,14 @@ declare const Bun: {
 
 export {};
 
-const [entry, outfile] = process.argv.slice(2);
+const [entry, outfile, split] = process.argv.slice(2);
 const loaders: Record<string, string> = { ts: "ts", js: "js", mjs: "js", cjs: "js" };
 const r = await Bun.build({
   entrypoints: [entry],
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, autoloadTsconfig: false, autoloadPackageJson: false },
   minify: true,
   bytecode: true,
+  ...(split === "--splitting" ? { format: "esm", splitting: true } : {}),
   plugins: [
     {
       name: "tscni-module-marks",

@@ -1,5 +1,6 @@
 import { chmodSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { PreparedEntry } from "./build.js";
 import { bunPath } from "./bun-path.js";
 import { runTool } from "./run-tool.js";
 
@@ -7,12 +8,13 @@ import { runTool } from "./run-tool.js";
 export const MODULE_MARK = "tscni-module ";
 
 /**
- * Compile `source` (an entry, or a generated one such as PreparedEntry.source) into a
- * standalone executable that writes `tscni-module <path>` on stderr as each module is
+ * Compile a prepared entry (its generated source, split into chunks as its standalone is)
+ * into a standalone executable that writes `tscni-module <path>` on stderr as each module is
  * evaluated: how tests check that a call loads only what it needs. Not for shipping.
  */
-export async function compileWithModuleMarks(source: string, outfile: string): Promise<void> {
-  await runTool([bunPath(), fileURLToPath(new URL("./module-marks-bun.ts", import.meta.url)), source, outfile]);
+export async function compileWithModuleMarks(prep: Pick<PreparedEntry, "source" | "standaloneFlags">, outfile: string): Promise<void> {
+  const split = prep.standaloneFlags?.includes("--splitting") ? ["--splitting"] : [];
+  await runTool([bunPath(), fileURLToPath(new URL("./module-marks-bun.ts", import.meta.url)), prep.source, outfile, ...split]);
   chmodSync(outfile, 0o755);
 }
 

@@ -154,7 +154,7 @@ describe("what a call evaluates (a build of the same entry that reports each mod
     generated = prep.source;
     marked = join(root, "marked", "tscni-plugins");
     mkdirSync(join(root, "marked"));
-    await compileWithModuleMarks(prep.source, marked);
+    await compileWithModuleMarks(prep, marked);
   }, 120_000);
 
   const rel = (p: string) => (p.startsWith(REPO_ROOT) ? p.slice(REPO_ROOT.length + 1) : p);
