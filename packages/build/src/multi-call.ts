@@ -25,8 +25,8 @@ const NAME = /^[A-Za-z0-9][\w.+-]*$/;
 
 /**
  * Each plugin a chunk of its own in the standalone: a call loads (and reads the bytecode of)
- * the dispatcher and its plugin, not every plugin's. One chunk for all measured 3-10 ms more
- * per VERSION than a single-plugin file (packages/build/README.md).
+ * the dispatcher and its plugin, not every plugin's (one chunk for all starts slower than a
+ * single-plugin file: packages/build/README.md has the numbers).
  */
 export const MULTI_CALL_FLAGS = ["--format=esm", "--splitting"] as const;
 
