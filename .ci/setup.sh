@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 iptables nftables iputils-ping util-linux procps strace containernetworking-plugins openssl etcd-server etcd-client)
+packages=(iproute2 iptables nftables iputils-ping util-linux procps strace containernetworking-plugins openssl etcd-server etcd-client podman runc)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -9,6 +9,8 @@ const NEEDED = [
   "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/strace", "/usr/bin/ping", "/usr/bin/flock", "/usr/bin/nsenter",
   // cluster-ipam: a real etcd cluster, certificates, members that die with their test
   "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/openssl", "/usr/bin/setpriv",
+  // the installer image (deploy/): podman, with runc (crun refuses hybrid cgroups), and ldd
+  "/usr/bin/podman", "/usr/sbin/runc", "/usr/bin/ldd",
 ];
 
 describe.runIf(process.env.CI === "true")("CI environment", () => {

@@ -28,9 +28,13 @@ export interface BenchSection {
   setup?: () => Promise<BenchCase[]>;
   /** Instead of `setup`: cases of many calls with a fixed number in flight (ConcurrentCase); `runs` rounds of each. */
   concurrent?: () => Promise<ConcurrentCase[]>;
+  /** Instead of cases: measurements that are not timings (sizes, peak memory), printed as the lines it returns. */
+  report?: () => Promise<string[]>;
   teardown?: () => Promise<void>;
   /** Lines printed under the table (what was measured, caveats). */
   notes?: string[];
+  /** Lines computed from the table's rows, printed under it (ratios to a row other than the baseline). */
+  summary?: (rows: CaseStats[]) => string[];
 }
 
 export interface CaseStats {
@@ -214,6 +218,17 @@ export function formatConcurrentTable(rows: ConcurrentStats[], baseline?: string
 }
 
 export async function runSection(section: BenchSection, opts: { runs?: number; warmup?: number } = {}): Promise<CaseStats[]> {
+  if (section.report) {
+    try {
+      const lines = await section.report();
+      console.log(`\n== ${section.title}`);
+      for (const l of lines) console.log(`  ${l}`);
+      for (const n of section.notes ?? []) console.log(`  note: ${n}`);
+      return [];
+    } finally {
+      await section.teardown?.();
+    }
+  }
   if (section.concurrent) {
     const cc = await section.concurrent();
     try {
@@ -235,6 +250,7 @@ export async function runSection(section: BenchSection, opts: { runs?: number; w
     const rows = await runCases(cases, runs, warmup);
     console.log(`\n== ${section.title} (${runs} interleaved runs per case, ${warmup} warm-up)`);
     console.log(formatTable(rows, section.baseline, section.floor));
+    for (const l of section.summary?.(rows) ?? []) console.log(`  ${l}`);
     for (const n of section.notes ?? []) console.log(`  note: ${n}`);
     return rows;
   } finally {

@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildExecutable, prepareEntry, type BuildResult, type PreparedEntry } from "./build.js";
-import { discoverPlugins, type PluginEntry } from "./discover.js";
+import { prepareEntry, writeExecutable, type BuildResult, type PreparedEntry } from "./build.js";
+import { discoverPlugins, MULTI_CALL_NAME, multiCallPlugins, type PluginEntry } from "./discover.js";
+import { prepareMultiCall } from "./multi-call.js";
 import type { Target } from "./options.js";
 import { pool } from "./pool.js";
 
@@ -12,7 +13,7 @@ export interface BuildAllOptions {
   /** Default <root>/dist: writes bin/<name> (standalone) and node/<name> (node). */
   outDir?: string;
   targets?: readonly Target[];
-  /** Only these plugin names (default all). */
+  /** Only these plugin names (default all; "tscni-plugins" is the multi-call file). */
   only?: readonly string[];
   force?: boolean;
   concurrency?: number;
@@ -31,7 +32,10 @@ export function outputPath(name: string, target: Target, outDir = join(REPO_ROOT
   return join(outDir, target === "standalone" ? "bin" : "node", name);
 }
 
-/** Build every plugin for every target, in parallel; a broken plugin does not stop the others. */
+/**
+ * Build every plugin for every target, in parallel, and the multi-call file holding them all
+ * (`tscni-plugins`); a broken plugin does not stop the others.
+ */
 export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: BuildResult[]; failed: BuildFailure[] }> {
   const root = opts.root ?? REPO_ROOT;
   const outDir = opts.outDir ?? join(root, "dist");
@@ -40,18 +44,19 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
   if (opts.only?.length) plugins = plugins.filter((p) => opts.only!.includes(p.name));
 
   const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
-  for (const p of plugins) {
-    // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
-    // The embedding entry (package.json "tscni.embed") stays beside the stamps.
+  // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
+  // The generated entry (embedding, or the multi-call dispatcher) stays beside the stamps.
+  const add = (name: string, entry: string | undefined, prepare: (workDir: string) => Promise<PreparedEntry>) => {
     let prepared: Promise<PreparedEntry> | undefined;
-    const prepare = () => (prepared ??= prepareEntry(p.entry, { workDir: join(outDir, ".tscni-build", "entries", p.name) }));
+    const once = () => (prepared ??= prepare(join(outDir, ".tscni-build", "entries", name)));
     for (const target of targets) {
-      jobs.push({
-        name: p.name,
-        target,
-        run: async () => buildExecutable(p.entry, { target, outfile: outputPath(p.name, target, outDir), force: opts.force, prepared: await prepare() }),
-      });
+      jobs.push({ name, target, run: async () => writeExecutable(entry, { target, outfile: outputPath(name, target, outDir), force: opts.force, prepared: await once() }, once) });
     }
+  };
+  for (const p of plugins) add(p.name, p.entry, (workDir) => prepareEntry(p.entry, { workDir }));
+  if (!opts.only?.length || opts.only.includes(MULTI_CALL_NAME)) {
+    const held = multiCallPlugins(root);
+    add(MULTI_CALL_NAME, undefined, (workDir) => prepareMultiCall(held, workDir));
   }
   const settled = await pool(
     jobs.map((j) => j.run),
@@ -69,7 +74,7 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
 
 function fmt(r: BuildResult): string {
   const kb = (r.bytes / 1024).toFixed(0).padStart(7);
-  const embedded = r.embedded.length ? `  (embeds ${r.embedded.join(", ")})` : "";
+  const embedded = r.held ? `  (holds ${r.held.join(", ")}; in-process delegates: ${r.embedded.join(", ") || "none"})` : r.embedded.length ? `  (embeds ${r.embedded.join(", ")})` : "";
   return `${r.upToDate ? "up-to-date" : "built     "} ${r.target.padEnd(10)} ${kb} KiB ${r.ms.toFixed(0).padStart(6)} ms  ${r.outfile}${embedded}`;
 }
 

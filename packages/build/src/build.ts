@@ -2,7 +2,7 @@ import { statSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { embeddingEntry, embedSpecs, resolveEmbeds, type Embed } from "./embed.js";
+import { embeddingEntry, embedSpecs, resolveEmbeds } from "./embed.js";
 import { bundleForNode, type NodeBundle } from "./node-bundle.js";
 import { BUN_FLAGS, type Target } from "./options.js";
 import { identityTrailer } from "./identity.js";
@@ -29,11 +29,18 @@ export interface BuildOptions extends EmbedOptions {
   prepared?: PreparedEntry;
 }
 
-/** An entry ready for the bundlers: the file to build (the embedding wrapper, or the entry) and its node bundle. */
+/** An entry ready for the bundlers: the file to build (a generated wrapper, or the entry), its node bundle and identity trailer. */
 export interface PreparedEntry {
   source: string;
-  embeds: Embed[];
+  /** Delegate types the executable runs in-process. */
+  embedded: string[];
   bundle: NodeBundle;
+  /** The identity line appended to both targets ("" for none). */
+  trailer: string;
+  /** A multi-call file: the names it answers to. */
+  held?: string[];
+  /** Bun flags of this entry's standalone on top of BUN_FLAGS. */
+  standaloneFlags?: readonly string[];
 }
 
 export interface BuildResult {
@@ -46,6 +53,8 @@ export interface BuildResult {
   ms: number;
   /** Delegate types carried in-process. */
   embedded: string[];
+  /** A multi-call file: the names it answers to. */
+  held?: string[];
 }
 
 let bunVersion: string | undefined;
@@ -62,32 +71,43 @@ export async function prepareEntry(entry: string, opts: EmbedOptions & { workDir
   const { specs, from } = embedSpecs(entry, opts.embed);
   const embeds = resolveEmbeds(entry, specs, from);
   const source = embeddingEntry(entry, embeds, opts.workDir);
-  return { source, embeds, bundle: await bundleForNode(source) };
+  return { source, embedded: embeds.map((e) => e.type), bundle: await bundleForNode(source), trailer: identityTrailer(entry) };
 }
 
 /** Build one plugin entry (a main.ts calling pluginMain) into a single executable file. */
 export async function buildExecutable(entryArg: string, opts: BuildOptions): Promise<BuildResult> {
-  const start = performance.now();
   const entry = resolve(entryArg);
+  return writeExecutable(entry, opts, (workDir) => prepareEntry(entry, { ...opts, workDir }));
+}
+
+/**
+ * Write the target of a prepared entry (prepared here in a temporary directory unless
+ * `opts.prepared` or `opts.workDir` is given); the standalone only when its inputs changed.
+ * `entry` is what the result names (default: the generated source).
+ */
+export async function writeExecutable(entry: string | undefined, opts: BuildOptions, prepare: (workDir: string) => Promise<PreparedEntry>): Promise<BuildResult> {
+  const start = performance.now();
   const outfile = resolve(opts.outfile);
   mkdirSync(dirname(outfile), { recursive: true });
   const tmp = opts.prepared || opts.workDir ? undefined : mkdtempSync(join(tmpdir(), "tscni-build-"));
   try {
-    const prep = opts.prepared ?? (await prepareEntry(entry, { ...opts, workDir: opts.workDir ?? tmp! }));
-    const trailer = identityTrailer(entry);
+    const prep = opts.prepared ?? (await prepare(opts.workDir ?? tmp!));
     let upToDate: boolean;
     if (opts.target === "node") {
-      upToDate = !writeIfChanged(outfile, prep.bundle.code + trailer) && !opts.force;
+      upToDate = !writeIfChanged(outfile, prep.bundle.code + prep.trailer) && !opts.force;
     } else {
-      const key = buildKey(prep.bundle.code + trailer, getBunVersion(), BUN_FLAGS.join(" "));
+      const flags = prep.standaloneFlags ?? [];
+      const key = buildKey(prep.bundle.code + prep.trailer, getBunVersion(), [...BUN_FLAGS, ...flags].join(" "));
       upToDate = !opts.force && isUpToDate(outfile, key);
       if (!upToDate) {
-        await compileStandalone(prep.source, outfile, [], trailer);
+        await compileStandalone(prep.source, outfile, flags, prep.trailer);
         recordKey(outfile, key);
       }
     }
-    const embedded = prep.embeds.map((e) => e.type);
-    return { entry, target: opts.target, outfile, upToDate, bytes: statSync(outfile).size, ms: performance.now() - start, embedded };
+    return {
+      entry: entry ?? prep.source, target: opts.target, outfile, upToDate, bytes: statSync(outfile).size, ms: performance.now() - start, embedded: prep.embedded,
+      ...(prep.held ? { held: prep.held } : {}),
+    };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,12 +1,17 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildExecutable } from "./build.js";
+import { buildMultiCall } from "./multi-call.js";
 import { TARGETS, type Target } from "./options.js";
 
-const USAGE = "usage: tscni-build <entry.ts> [--target standalone|node] -o <file> [--force] [--embed [type=]package|dir]... [--no-embed]";
+const USAGE = `usage: tscni-build <entry.ts> [--target standalone|node] -o <file> [--force] [--embed [type=]package|dir]... [--no-embed]
+       tscni-build --multi [name=]<entry.ts>... [--target standalone|node] -o <file> [--force]`;
 
 export interface CliArgs {
+  /** The entry; with --multi, the first of `multi`. */
   entry: string;
+  /** --multi: `[name=]entry.ts` of every plugin the file holds. */
+  multi?: string[];
   target: Target;
   outfile: string;
   force: boolean;
@@ -16,7 +21,8 @@ export interface CliArgs {
 
 /** Parse tscni-build's arguments; throws with the usage line on anything wrong. */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  let entry: string | undefined;
+  const entries: string[] = [];
+  let multi = false;
   let target: Target = "standalone";
   let outfile: string | undefined;
   let force = false;
@@ -36,13 +42,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--embed") embed = [...(embed ?? []), value()];
     else if (a.startsWith("--embed=")) embed = [...(embed ?? []), a.slice(8)];
     else if (a === "--no-embed") embed = [];
+    else if (a === "--multi") multi = true;
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else if (entry === undefined) entry = a;
-    else throw new Error(`unexpected argument ${a}\n${USAGE}`);
+    else entries.push(a);
   }
   if (!TARGETS.includes(target)) throw new Error(`unknown target ${target}\n${USAGE}`);
-  if (!entry || !outfile) throw new Error(USAGE);
-  return { entry, target, outfile, force, ...(embed ? { embed } : {}) };
+  if (entries.length === 0 || !outfile) throw new Error(USAGE);
+  if (!multi && entries.length > 1) throw new Error(`unexpected argument ${entries[1]}\n${USAGE}`);
+  // A multi-call file takes each entry's embed list from its package.json.
+  if (multi && embed) throw new Error(`--embed and --no-embed do not apply to --multi\n${USAGE}`);
+  return { entry: entries[0]!, target, outfile, force, ...(multi ? { multi: entries } : {}), ...(embed ? { embed } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -54,8 +63,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   try {
-    const r = await buildExecutable(args.entry, { target: args.target, outfile: args.outfile, force: args.force, ...(args.embed ? { embed: args.embed } : {}) });
-    const embedded = r.embedded.length ? `, embeds ${r.embedded.join(", ")}` : "";
+    const opts = { target: args.target, outfile: args.outfile, force: args.force };
+    const r = args.multi ? await buildMultiCall(args.multi, opts) : await buildExecutable(args.entry, { ...opts, ...(args.embed ? { embed: args.embed } : {}) });
+    const embedded = `${r.held ? `, holds ${r.held.join(", ")}` : ""}${r.embedded.length ? `, in-process delegates ${r.embedded.join(", ")}` : ""}`;
     console.log(`${r.upToDate ? "up to date" : "built"}: ${r.outfile} (${r.target}, ${(r.bytes / 1024).toFixed(0)} KiB, ${r.ms.toFixed(0)} ms${embedded})`);
   } catch (e) {
     console.error(`tscni-build: ${(e as Error).message}`);

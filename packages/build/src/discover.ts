@@ -24,3 +24,11 @@ export function discoverPlugins(root: string): PluginEntry[] {
   if (existsSync(fixture)) found.push({ name: "tscni-fixture", entry: fixture });
   return found;
 }
+
+/** The name of the multi-call executable `pnpm build` makes. */
+export const MULTI_CALL_NAME = "tscni-plugins";
+
+/** What the multi-call executable holds: every plugin and the `tscni` CLI (not the test fixture). */
+export function multiCallPlugins(root: string): PluginEntry[] {
+  return discoverPlugins(root).filter((p) => p.name !== "tscni-fixture");
+}

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { identityOf } from "@tscni/state/identity";
-import { nearestPackage, type PackageJson } from "./package-json.js";
+import { exportedModule, findPackage, nearestPackage, reachableModule, type PackageJson } from "./package-json.js";
 import { writeIfChanged } from "./write-if-changed.js";
 
 /*
@@ -59,47 +59,9 @@ function packageDir(target: string, from: string, entryDir: string): string {
     if (!existsSync(join(dir, "package.json"))) throw new Error(`cannot embed ${target}: no package.json in ${dir}`);
     return dir;
   }
-  const installed = findInstalled(target, entryDir);
-  if (installed) return installed;
-  for (const dir of workspacePackages(entryDir)) {
-    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
-    if (pkg.name === target) return dir;
-  }
-  throw new Error(`cannot embed ${target}: no such package in node_modules or the workspace above ${entryDir}`);
-}
-
-/** `node_modules/<name>` in `dir` or a directory above it (what the bundlers import), symlinks resolved. */
-function findInstalled(name: string, dir: string): string | undefined {
-  for (let d = dir; ; d = dirname(d)) {
-    const candidate = join(d, "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
-    if (dirname(d) === d) return undefined;
-  }
-}
-
-/** Package directories of the pnpm workspace above `dir` (its `dir/*` and plain entries). */
-function workspacePackages(dir: string): string[] {
-  for (let d = dir; dirname(d) !== d; d = dirname(d)) {
-    const file = join(d, "pnpm-workspace.yaml");
-    if (!existsSync(file)) continue;
-    const out: string[] = [];
-    for (const m of readFileSync(file, "utf8").matchAll(/^\s*-\s*["']?([^"'\s#]+)["']?\s*$/gm)) {
-      const pattern = m[1]!;
-      if (pattern.endsWith("/*")) {
-        const parent = join(d, pattern.slice(0, -2));
-        if (existsSync(parent)) for (const name of readdirSync(parent).sort()) out.push(join(parent, name));
-      } else out.push(join(d, pattern));
-    }
-    return out.filter((p) => existsSync(join(p, "package.json")));
-  }
-  return [];
-}
-
-/** The module a package exports as `subpath` ("." also falls back to main), or undefined. */
-function exportedModule(dir: string, pkg: PackageJson, subpath: string): string | undefined {
-  const e = typeof pkg.exports === "string" && subpath === "." ? pkg.exports : (pkg.exports as Record<string, unknown> | undefined)?.[subpath];
-  const target = typeof e === "string" ? e : typeof e === "object" && e !== null ? ((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default) : subpath === "." ? pkg.main : undefined;
-  return typeof target === "string" ? resolve(dir, target) : undefined;
+  const dir = findPackage(target, entryDir);
+  if (!dir) throw new Error(`cannot embed ${target}: no such package in node_modules or the workspace above ${entryDir}`);
+  return dir;
 }
 
 /** The module a package's main export names (exports["."], else main). */
@@ -109,12 +71,33 @@ function mainModule(dir: string, pkg: PackageJson, spec: string): string {
   return module;
 }
 
-/** @tscni/invoke's registry as the entry's own imports reach it (the one copy its delegations consult). */
-function registryModule(entry: string): string {
-  const dir = findInstalled("@tscni/invoke", dirname(entry));
-  const module = dir ? exportedModule(dir, JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson, "./registry") : undefined;
-  if (!module) throw new Error(`cannot embed delegates into ${entry}: its package does not depend on @tscni/invoke, which runs them`);
-  return module;
+/** @tscni/invoke's registry as the imports of code in one of `dirs` reach it (the one copy their delegations consult). */
+export function registryModule(dirs: readonly string[]): string | undefined {
+  return reachableModule("@tscni/invoke", "./registry", dirs);
+}
+
+/** One registerEmbedded call to generate: `file` when exec'ing this very executable as `type` runs it (a multi-call file). */
+export interface Registration {
+  type: string;
+  identity?: string;
+  module: string;
+  file?: boolean;
+}
+
+/**
+ * The registerEmbedded calls for `regs` (source lines; `file` is the variable holding the
+ * executable's own path), writing into `workDir` one module per delegate that re-exports its
+ * `plugin`: imported lazily, so the delegate loads only when it runs, and a package without
+ * that export fails the build, not the call.
+ */
+export function registrationLines(regs: readonly Registration[], workDir: string): string[] {
+  mkdirSync(workDir, { recursive: true });
+  return regs.map((r) => {
+    const file = `embed-${r.type}.ts`;
+    writeIfChanged(join(workDir, file), `export { plugin } from ${JSON.stringify(r.module)};\n`, 0o644);
+    const fields = [...(r.identity ? [`identity: ${JSON.stringify(r.identity)}`] : []), ...(r.file ? ["file"] : []), `load: () => import(${JSON.stringify(`./${file}`)}).then((m) => m.plugin)`];
+    return `registerEmbedded(${JSON.stringify(r.type)}, { ${fields.join(", ")} });`;
+  });
 }
 
 /**
@@ -124,19 +107,13 @@ function registryModule(entry: string): string {
  */
 export function embeddingEntry(entry: string, embeds: readonly Embed[], workDir: string): string {
   if (embeds.length === 0) return entry;
-  const registry = registryModule(entry);
-  mkdirSync(workDir, { recursive: true });
+  const registry = registryModule([dirname(entry)]);
+  if (!registry) throw new Error(`cannot embed delegates into ${entry}: its package does not depend on @tscni/invoke, which runs them`);
   const lines = [
     "// Generated by tscni-build: the delegates this executable carries (in-process when CNI_PATH holds the same build).",
     `import { registerEmbedded } from ${JSON.stringify(registry)};`,
+    ...registrationLines(embeds, workDir),
   ];
-  for (const e of embeds) {
-    const file = `embed-${e.type}.ts`;
-    // A module of its own, imported lazily: the delegate loads only when it runs, and a
-    // package without a `plugin` export fails the build, not the call.
-    writeIfChanged(join(workDir, file), `export { plugin } from ${JSON.stringify(e.module)};\n`, 0o644);
-    lines.push(`registerEmbedded(${JSON.stringify(e.type)}, { identity: ${JSON.stringify(e.identity)}, load: () => import(${JSON.stringify(`./${file}`)}).then((m) => m.plugin) });`);
-  }
   writeIfChanged(join(workDir, "embedded.ts"), lines.join("\n") + "\n", 0o644);
   const main = join(workDir, "main.ts");
   writeIfChanged(main, `import "./embedded.ts";\nimport ${JSON.stringify(entry)};\n`, 0o644);

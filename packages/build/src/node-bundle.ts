@@ -47,3 +47,14 @@ function describeEsbuildError(e: unknown): string {
   if (!errors?.length) return (e as Error).message ?? String(e);
   return errors.map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("; ");
 }
+
+/** The names a module exports (its package's own files bundled, other packages left out). */
+export async function moduleExports(module: string): Promise<string[]> {
+  const r = await esbuild.build({
+    entryPoints: [module], bundle: true, packages: "external", platform: "node", format: "esm",
+    write: false, metafile: true, outfile: "exports.js", logLevel: "silent",
+  }).catch((e: unknown) => {
+    throw new Error(`reading the exports of ${module} failed: ${describeEsbuildError(e)}`);
+  });
+  return Object.values(r.metafile.outputs).flatMap((o) => o.exports);
+}

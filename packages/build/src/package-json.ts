@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 export interface PackageJson {
   name?: string;
@@ -10,11 +10,61 @@ export interface PackageJson {
   tscni?: { embed?: unknown };
 }
 
+export const readPackageJson = (dir: string): PackageJson => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
+
 /** The package.json nearest above `file` (the package a plugin entry belongs to). */
 export function nearestPackage(file: string): { dir: string; pkg: PackageJson } | undefined {
   for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-    const path = join(dir, "package.json");
-    if (existsSync(path)) return { dir, pkg: JSON.parse(readFileSync(path, "utf8")) as PackageJson };
+    if (existsSync(join(dir, "package.json"))) return { dir, pkg: readPackageJson(dir) };
+  }
+  return undefined;
+}
+
+/** `node_modules/<name>` in `dir` or a directory above it (what the bundlers import), symlinks resolved. */
+export function findInstalled(name: string, dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The directory of package `name` as code in `dir` reaches it: node_modules above it, else the pnpm workspace it is in. */
+export function findPackage(name: string, dir: string): string | undefined {
+  return findInstalled(name, dir) ?? workspacePackages(dir).find((p) => readPackageJson(p).name === name);
+}
+
+/** Package directories of the pnpm workspace above `dir` (its `dir/*` and plain entries). */
+function workspacePackages(dir: string): string[] {
+  for (let d = dir; dirname(d) !== d; d = dirname(d)) {
+    const file = join(d, "pnpm-workspace.yaml");
+    if (!existsSync(file)) continue;
+    const out: string[] = [];
+    for (const m of readFileSync(file, "utf8").matchAll(/^\s*-\s*["']?([^"'\s#]+)["']?\s*$/gm)) {
+      const pattern = m[1]!;
+      if (pattern.endsWith("/*")) {
+        const parent = join(d, pattern.slice(0, -2));
+        if (existsSync(parent)) for (const name of readdirSync(parent).sort()) out.push(join(parent, name));
+      } else out.push(join(d, pattern));
+    }
+    return out.filter((p) => existsSync(join(p, "package.json")));
+  }
+  return [];
+}
+
+/** The module a package exports as `subpath` ("." also falls back to main), or undefined. */
+export function exportedModule(dir: string, pkg: PackageJson, subpath: string): string | undefined {
+  const e = typeof pkg.exports === "string" && subpath === "." ? pkg.exports : (pkg.exports as Record<string, unknown> | undefined)?.[subpath];
+  const target = typeof e === "string" ? e : typeof e === "object" && e !== null ? ((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default) : subpath === "." ? pkg.main : undefined;
+  return typeof target === "string" ? resolve(dir, target) : undefined;
+}
+
+/** `subpath` of package `name` as the imports of code in one of `dirs` reach it (the first that does), or undefined. */
+export function reachableModule(name: string, subpath: string, dirs: readonly string[]): string | undefined {
+  for (const d of dirs) {
+    const dir = findInstalled(name, d);
+    const module = dir ? exportedModule(dir, readPackageJson(dir), subpath) : undefined;
+    if (module) return module;
   }
   return undefined;
 }

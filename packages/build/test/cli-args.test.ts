@@ -15,6 +15,12 @@ describe("tscni-build arguments", () => {
     expect(parseArgs(["m.ts", "-o", "o", "--no-embed"]).embed).toEqual([]);
     expect(() => parseArgs(["m.ts", "-o", "o", "--embed"])).toThrow(/needs a value/);
   });
+  it("--multi takes one or more [name=]entry.ts; embed options belong to single builds", () => {
+    expect(parseArgs(["--multi", "a/main.ts", "tool=b/main.ts", "-o", "o"])).toEqual({ entry: "a/main.ts", multi: ["a/main.ts", "tool=b/main.ts"], target: "standalone", outfile: "o", force: false });
+    expect(parseArgs(["x=m.ts", "--multi", "--target", "node", "-o", "o"]).multi).toEqual(["x=m.ts"]);
+    expect(() => parseArgs(["--multi", "-o", "o"])).toThrow(/usage/);
+    expect(() => parseArgs(["--multi", "a.ts", "-o", "o", "--no-embed"])).toThrow(/do not apply to --multi/);
+  });
   it("rejects unknown targets, options, extra arguments and missing values", () => {
     expect(() => parseArgs(["m.ts", "--target", "deno", "-o", "o"])).toThrow(/unknown target/);
     expect(() => parseArgs(["m.ts", "-o", "o", "--fast"])).toThrow(/unknown option/);

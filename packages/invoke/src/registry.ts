@@ -8,8 +8,17 @@ import type { AnyPlugin } from "@tscni/skel";
  * wrapper script) is exec'd as usual.
  */
 export interface EmbeddedPlugin {
-  /** `<package>@<version>`, as the executable's trailer says. */
-  identity: string;
+  /**
+   * `<package>@<version>`, as the executable's trailer says (for a multi-call file, under
+   * `type`); none for a package without a version (then only `file` can match).
+   */
+  identity?: string;
+  /**
+   * This executable's own file, when it is a multi-call file that runs this plugin when exec'd
+   * as `type`: a CNI_PATH entry that is this file (same device and inode) runs in-process,
+   * whatever its trailer.
+   */
+  file?: string;
   /** Loaded on first use, so calls that never run it do not pay for its modules. */
   load: () => Promise<AnyPlugin>;
 }

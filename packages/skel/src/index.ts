@@ -8,3 +8,4 @@ export { createLogger, type Logger, type LoggerOptions, type LogLevel } from "./
 export { readStdinSync, stdinOrError, MAX_STDIN_BYTES } from "./stdin.js";
 export { readFdSync, type FdRead } from "./read-fd.js";
 export { mark } from "./trace.js";
+export { multiCallMain, invokedName, ownExecutable, type MultiCallTable } from "./multi-call.js";

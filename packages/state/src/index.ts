@@ -4,4 +4,4 @@
 export { writeFileAtomic, fsyncDir, removeFile } from "./atomic-write.js";
 export { createExclusive, createUnique, type ExclusiveOptions } from "./exclusive-create.js";
 export { withLock, acquireLock, lockFile, DEFAULT_LOCK_DIR, type LockOptions, type LockMode, type Release } from "./lock.js";
-export { identityLine, identityOf, readIdentity } from "./identity.js";
+export { identityAs, identityLine, identityOf, multiIdentityLine, readBuildIdentity, readIdentity, type BuildIdentity, type HeldPlugin } from "./identity.js";

@@ -1,14 +1,13 @@
 import type { Plugin } from "@tscni/skel";
 import { clusterConfigSchema } from "@tscni/cluster-pool/schema";
-import pkg from "../package.json" with { type: "json" };
 import type { ClusterContext } from "./handlers/context.js";
 
 // Each verb loads its handler (and with it the etcd client and the pool logic) on first
-// use: VERSION, the most frequent call, loads none of it.
+// use: VERSION, the most frequent call, loads none of it. The executable's entry (main.ts)
+// gives skel the about line.
 const handlers = () => import("./handlers/index.js");
 
 export const plugin: Plugin<typeof clusterConfigSchema> = {
-  about: `tscni cluster-ipam v${pkg.version}`,
   config: clusterConfigSchema,
   add: async (ctx: ClusterContext) => (await handlers()).add(ctx),
   del: async (ctx: ClusterContext) => (await handlers()).del(ctx),

@@ -1,10 +1,9 @@
 import type { Plugin } from "@tscni/skel";
-import pkg from "../package.json" with { type: "json" };
 import { add, check, deinit, del, gc, init, status } from "./handlers/index.js";
 import { configSchema } from "./schema.js";
 
+// The executable's entry (main.ts) gives skel the about line.
 export const plugin: Plugin<typeof configSchema> = {
-  about: `tscni host-local v${pkg.version}`,
   config: configSchema,
   add,
   del,

@@ -1,4 +1,8 @@
-import { pluginMain } from "@tscni/skel";
-import { loopbackPlugin } from "./plugin.js";
+import { pluginMain, type EarlyWork } from "@tscni/skel";
+import pkg from "../package.json" with { type: "json" };
 
-void pluginMain(loopbackPlugin);
+// VERSION evaluates only this and skel's light part; the plugin's modules load for the other verbs.
+void pluginMain<EarlyWork>({
+  about: `tscni loopback v${pkg.version}`,
+  load: () => import("./plugin.js").then((m) => m.loopbackPlugin),
+});

@@ -1,10 +1,9 @@
 import type { Plugin } from "@tscni/skel";
-import pkg from "../package.json" with { type: "json" };
 import { loopbackConfigSchema } from "./config.js";
 import { add, check, del, nothing } from "./handlers.js";
 
+// The executable's entry (main.ts) gives skel the about line.
 export const loopbackPlugin: Plugin<typeof loopbackConfigSchema> = {
-  about: `tscni loopback v${pkg.version}`,
   config: loopbackConfigSchema,
   add,
   del,

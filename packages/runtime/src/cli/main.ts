@@ -21,6 +21,11 @@ const USAGE = `usage: tscni COMMAND [ARGS] [--json]
   pool show NAME               cluster-ipam pool of NAME: blocks, owners, free counts
   pool release-node NAME NODE  release a dead node's attachments and blocks in NAME's pool
   demo [--plugins-dir DIR] [--keep] [--cluster]  the end-to-end demo in throwaway network namespaces
+  install [--dir /opt/cni/bin] [--plugins bridge,host-local,...] [--link hard|sym|copy]
+          [--conflist FILE --conf-dir /etc/cni/net.d] [--force] [--from FILE]
+                              put the multi-call executable (default: this one, or the
+                              tscni-plugins beside it) and its plugin names into DIR atomically
+  uninstall [--dir /opt/cni/bin]  remove what install put there, put back what it replaced
 
 env: NETCONFPATH (default /etc/cni/net.d), CNI_PATH (default /opt/cni/bin), CNI_ARGS,
      CAP_ARGS (JSON), CNI_IFNAME (default eth0), TSCNI_CACHE_DIR (default /var/lib/cni)
@@ -122,6 +127,14 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
     case "pool": {
       const { runPool } = await import("./pool.js");
       return runPool(p, env, out);
+    }
+    case "install": {
+      const { runInstall } = await import("./install.js");
+      return runInstall(p, out);
+    }
+    case "uninstall": {
+      const { runUninstall } = await import("./install.js");
+      return runUninstall(p, out);
     }
     case "demo": {
       if (p.flags.has("cluster")) {
