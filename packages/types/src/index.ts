@@ -18,3 +18,4 @@ export { versionResultSchema, decodeVersionResult, type VersionResult } from "./
 export { errorResultSchema, type ErrorResult } from "./error-result.js";
 export { parseCniArgs, loadCniArgs, cniArgBool } from "./cni-args.js";
 export { canonicalJson, instanceIdentity, instanceKey } from "./plugin-instance.js";
+export { containerInterface, type ContainerInterface } from "./container-interface.js";
