@@ -4,7 +4,7 @@ import { allModes, cniEnv, conf, runWithStdin, stdoutJson } from "./modes.js";
 
 const modes = await allModes();
 
-// Which variables each verb requires (SPEC.md "Parameters"; INIT/DEINIT per LIFECYCLE.md).
+// Which variables each verb requires (SPEC.md "Parameters"; INIT/DEINIT per docs/lifecycle.md).
 // CNI_PATH is none of them: only a plugin that finds delegates needs it.
 const REQUIRED: Record<string, string[]> = {
   ADD: ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"],

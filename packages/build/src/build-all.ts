@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildExecutable, type BuildResult } from "./build.js";
+import { buildExecutable, prepareEntry, type BuildResult, type PreparedEntry } from "./build.js";
 import { discoverPlugins, type PluginEntry } from "./discover.js";
-import { bundleForNode } from "./node-bundle.js";
 import type { Target } from "./options.js";
 import { pool } from "./pool.js";
 
@@ -43,13 +42,14 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
   const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
   for (const p of plugins) {
     // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
-    let bundle: ReturnType<typeof bundleForNode> | undefined;
-    const getBundle = () => (bundle ??= bundleForNode(p.entry));
+    // The embedding entry (package.json "tscni.embed") stays beside the stamps.
+    let prepared: Promise<PreparedEntry> | undefined;
+    const prepare = () => (prepared ??= prepareEntry(p.entry, { workDir: join(outDir, ".tscni-build", "entries", p.name) }));
     for (const target of targets) {
       jobs.push({
         name: p.name,
         target,
-        run: async () => buildExecutable(p.entry, { target, outfile: outputPath(p.name, target, outDir), force: opts.force, bundle: await getBundle() }),
+        run: async () => buildExecutable(p.entry, { target, outfile: outputPath(p.name, target, outDir), force: opts.force, prepared: await prepare() }),
       });
     }
   }
@@ -69,7 +69,8 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
 
 function fmt(r: BuildResult): string {
   const kb = (r.bytes / 1024).toFixed(0).padStart(7);
-  return `${r.upToDate ? "up-to-date" : "built     "} ${r.target.padEnd(10)} ${kb} KiB ${r.ms.toFixed(0).padStart(6)} ms  ${r.outfile}`;
+  const embedded = r.embedded.length ? `  (embeds ${r.embedded.join(", ")})` : "";
+  return `${r.upToDate ? "up-to-date" : "built     "} ${r.target.padEnd(10)} ${kb} KiB ${r.ms.toFixed(0).padStart(6)} ms  ${r.outfile}${embedded}`;
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
-import { statSync, mkdirSync, readFileSync } from "node:fs";
+import { statSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { embeddingEntry, embedSpecs, resolveEmbeds, type Embed } from "./embed.js";
 import { bundleForNode, type NodeBundle } from "./node-bundle.js";
 import { BUN_FLAGS, type Target } from "./options.js";
 import { identityTrailer } from "./identity.js";
@@ -8,13 +10,30 @@ import { compileStandalone } from "./standalone.js";
 import { buildKey, isUpToDate, recordKey } from "./stamp.js";
 import { writeIfChanged } from "./write-if-changed.js";
 
-export interface BuildOptions {
+export interface EmbedOptions {
+  /**
+   * Delegates to carry in-process, each `[type=]package` or `[type=]path`; default: the
+   * entry's package.json `tscni.embed`; `[]`: none (every delegate is exec'd).
+   */
+  embed?: readonly string[];
+  /** Where the generated embedding entry goes; default: a temporary directory removed after the build. */
+  workDir?: string;
+}
+
+export interface BuildOptions extends EmbedOptions {
   target: Target;
   outfile: string;
   /** Rebuild even when the output is up to date. */
   force?: boolean;
-  /** Reuse a node bundle already made for this entry (build-all makes one per entry). */
-  bundle?: NodeBundle;
+  /** Reuse what prepareEntry made for this entry (build-all makes one per entry for both targets). */
+  prepared?: PreparedEntry;
+}
+
+/** An entry ready for the bundlers: the file to build (the embedding wrapper, or the entry) and its node bundle. */
+export interface PreparedEntry {
+  source: string;
+  embeds: Embed[];
+  bundle: NodeBundle;
 }
 
 export interface BuildResult {
@@ -25,6 +44,8 @@ export interface BuildResult {
   upToDate: boolean;
   bytes: number;
   ms: number;
+  /** Delegate types carried in-process. */
+  embedded: string[];
 }
 
 let bunVersion: string | undefined;
@@ -36,24 +57,38 @@ function getBunVersion(): string {
   return bunVersion;
 }
 
+/** Resolve the entry's embeds, write its embedding entry into `workDir`, bundle it for node. */
+export async function prepareEntry(entry: string, opts: EmbedOptions & { workDir: string }): Promise<PreparedEntry> {
+  const { specs, from } = embedSpecs(entry, opts.embed);
+  const embeds = resolveEmbeds(entry, specs, from);
+  const source = embeddingEntry(entry, embeds, opts.workDir);
+  return { source, embeds, bundle: await bundleForNode(source) };
+}
+
 /** Build one plugin entry (a main.ts calling pluginMain) into a single executable file. */
 export async function buildExecutable(entryArg: string, opts: BuildOptions): Promise<BuildResult> {
   const start = performance.now();
   const entry = resolve(entryArg);
   const outfile = resolve(opts.outfile);
   mkdirSync(dirname(outfile), { recursive: true });
-  const bundle = opts.bundle ?? (await bundleForNode(entry));
-  const trailer = identityTrailer(entry);
-  let upToDate: boolean;
-  if (opts.target === "node") {
-    upToDate = !writeIfChanged(outfile, bundle.code + trailer) && !opts.force;
-  } else {
-    const key = buildKey(bundle.code + trailer, getBunVersion(), BUN_FLAGS.join(" "));
-    upToDate = !opts.force && isUpToDate(outfile, key);
-    if (!upToDate) {
-      await compileStandalone(entry, outfile, [], trailer);
-      recordKey(outfile, key);
+  const tmp = opts.prepared || opts.workDir ? undefined : mkdtempSync(join(tmpdir(), "tscni-build-"));
+  try {
+    const prep = opts.prepared ?? (await prepareEntry(entry, { ...opts, workDir: opts.workDir ?? tmp! }));
+    const trailer = identityTrailer(entry);
+    let upToDate: boolean;
+    if (opts.target === "node") {
+      upToDate = !writeIfChanged(outfile, prep.bundle.code + trailer) && !opts.force;
+    } else {
+      const key = buildKey(prep.bundle.code + trailer, getBunVersion(), BUN_FLAGS.join(" "));
+      upToDate = !opts.force && isUpToDate(outfile, key);
+      if (!upToDate) {
+        await compileStandalone(prep.source, outfile, [], trailer);
+        recordKey(outfile, key);
+      }
     }
+    const embedded = prep.embeds.map((e) => e.type);
+    return { entry, target: opts.target, outfile, upToDate, bytes: statSync(outfile).size, ms: performance.now() - start, embedded };
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
-  return { entry, target: opts.target, outfile, upToDate, bytes: statSync(outfile).size, ms: performance.now() - start };
 }

@@ -1,4 +1,5 @@
-export { buildExecutable, type BuildOptions, type BuildResult } from "./build.js";
+export { buildExecutable, prepareEntry, type BuildOptions, type BuildResult, type EmbedOptions, type PreparedEntry } from "./build.js";
+export { embeddingEntry, embedSpecs, resolveEmbeds, type Embed } from "./embed.js";
 export { buildAll, outputPath, REPO_ROOT, type BuildAllOptions, type BuildFailure } from "./build-all.js";
 export { discoverPlugins, type PluginEntry } from "./discover.js";
 export { bundleForNode, type NodeBundle } from "./node-bundle.js";

@@ -1,6 +1,6 @@
 import { dispatch } from "@tscni/skel";
 import type { ExecOutput } from "./exec.js";
-import type { EmbeddedPlugin } from "./embedded-for.js";
+import type { EmbeddedPlugin } from "./registry.js";
 
 /** Run an embedded plugin as its executable would run: same env and stdin, output as an exec's. */
 export async function runEmbedded(e: EmbeddedPlugin, env: NodeJS.ProcessEnv, stdin: string | Buffer): Promise<ExecOutput> {

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { CniError, ErrorCode, ioFailure } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types/errors";
 import { spawnCollect } from "@tscni/net/spawn";
 
 export interface ExecOptions {

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types/errors";
 
 /** Split a CNI_PATH value (colon-separated, empty entries ignored). */
 export function splitCniPath(value: string | undefined): string[] {

@@ -1,8 +1,9 @@
 import { CniError, ErrorCode } from "@tscni/types";
 import { spawnCollect, type SpawnOutcome } from "./spawn.js";
+import { classify, codeFor, type NetFailure } from "./errors.js";
 
 /** What a failing program told us, classified so callers can branch without parsing stderr. */
-export type ExecFailure = "exists" | "not-found" | "busy" | "invalid" | "unsupported" | "missing-binary" | "other";
+export type ExecFailure = NetFailure;
 
 /**
  * A program exited non-zero (or could not start). msg is one line: the command and the
@@ -16,6 +17,8 @@ export class ExecError extends CniError {
   readonly stderr: string;
   readonly exitCode: number | null;
   readonly failure: ExecFailure;
+  /** What it printed on stdout before it failed (a batch's answers so far). */
+  stdout = "";
   /** Always set: command line, exit status and stderr. */
   declare readonly details: string;
   constructor(argv: readonly string[], stderr: string, exitCode: number | null, failure: ExecFailure, code?: number, reason?: string) {
@@ -55,22 +58,6 @@ function firstReason(stderr: string): string | undefined {
 function execDetails(argv: readonly string[], exitCode: number | null, stderr: string): string {
   const status = exitCode === null ? "no exit status" : `exit status ${exitCode}`;
   return `command: ${commandLine(argv)}\n${status}\nstderr: ${stderr.trim() || "(empty)"}`;
-}
-
-function codeFor(f: ExecFailure): number {
-  if (f === "busy") return ErrorCode.TryAgainLater;
-  if (f === "missing-binary") return ErrorCode.NotAvailable;
-  return ErrorCode.Internal;
-}
-
-/** Classify by the kernel's strerror texts that iproute2, nft and iptables print. */
-export function classify(stderr: string): ExecFailure {
-  if (/File exists|already exists|Address already assigned/i.test(stderr)) return "exists";
-  if (/Cannot find device|Address not found|Cannot assign requested address|No such file or directory|No such device|does not exist|No such process|doesn't exist|Bad rule \(does a matching rule exist|No chain\/target\/match by that name|Cannot open network namespace/i.test(stderr)) return "not-found";
-  if (/Resource busy|Device or resource busy|Resource temporarily unavailable|Another app is currently holding the xtables lock/i.test(stderr)) return "busy";
-  if (/Operation not supported|Not supported/i.test(stderr)) return "unsupported";
-  if (/Invalid argument|invalid|Error: argument|Numerical result out of range|not a valid/i.test(stderr)) return "invalid";
-  return "other";
 }
 
 export interface ExecResult {
@@ -124,9 +111,7 @@ export async function run(argv: readonly string[], opts: ExecOptions = {}): Prom
   }
   if (r.exitCode === 0) return { stdout: r.stdout, stderr: r.stderr };
   const text = r.stderr || r.stdout;
-  throw new ExecError(argv, text, r.exitCode, classify(text), undefined, r.signal && !text.trim() ? `killed by ${r.signal}` : undefined);
-}
-
-export function isExecFailure(e: unknown, f: ExecFailure): boolean {
-  return e instanceof ExecError && e.failure === f;
+  const err = new ExecError(argv, text, r.exitCode, classify(text), undefined, r.signal && !text.trim() ? `killed by ${r.signal}` : undefined);
+  err.stdout = r.stdout;
+  throw err;
 }

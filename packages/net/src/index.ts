@@ -1,15 +1,19 @@
-// @tscni/net: host networking as typed async calls (iproute2, nft, iptables run with argv arrays).
-export { run, execStats, resetExecStats, ExecError, isExecFailure, classify, type ExecFailure, type ExecResult, type ExecOptions } from "./exec.js";
-export { openNetns, sameNetns, inNetns, runIn, netnsTarget, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
-export { checkIfName, checkMac, randomVethName, isV6 } from "./names.js";
-export { runBatch } from "./ipcmd.js";
-export { getLink, listLinks, setLink, deleteLink, linkSetArgs, linkDelArgs, type Link, type LinkChanges, type LinkFilter } from "./link.js";
-export { ensureBridge, setBridgePort, bridgeAddArgs, bridgePortArgs, type BridgeOptions, type BridgePortFlags } from "./bridge.js";
-export { setPortVlans, listPortVlans, portVlanCmds, type PortVlans, type VlanEntry } from "./vlan.js";
-export { createVeth, vethAddArgs, type VethOptions } from "./veth.js";
-export { addAddr, delAddr, listAddrs, addrArgs, type Addr, type AddrOptions } from "./addr.js";
-export { addRoute, replaceRoute, delRoute, listRoutes, routeArgs, type Route, type RouteEntry, type RouteFilter } from "./route.js";
+// @tscni/net: host networking as typed operations. Which backend runs them (in-process
+// rtnetlink in the standalone build, iproute2 elsewhere) is decided inside, once.
+export { apply, randomVethName } from "./apply.js";
+export {
+  getLink, listLinks, createBridge, createVeth, setLink, deleteLink, setBridgePort, setPortVlans, listPortVlans,
+  addAddr, delAddr, listAddrs, addRoute, replaceRoute, delRoute, listRoutes,
+} from "./calls.js";
+export { ensureBridge } from "./ensure-bridge.js";
+export type { NetOp, OpResult, PlanResults, LinkChanges, BridgePortFlags, PortVlans, BridgeSpec, VethSpec, AddrSpec } from "./ops.js";
+export { checkMac } from "./ops.js";
+export type { Link, BridgePortState, Addr, Route, RouteEntry, RouteFilter, LinkFilter, AddrFilter, PortVlan, ScopeName, TableRef } from "./model.js";
+export { NetError, isFailure, type NetFailure } from "./errors.js";
 export { setSysctls, getSysctl, ifSysctl, announceSysctls, type SysctlOptions } from "./sysctl.js";
-export { ipBatch, IpBatch } from "./batch.js";
+export { withNetns, type Sync } from "./with-netns.js";
+export { setupMacSpoofCheck, teardownMacSpoofCheck, type MacSpoofCheck } from "./macspoofchk.js";
+export { openNetns, sameNetns, runIn, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
+export { run, execStats, resetExecStats, ExecError, type ExecFailure, type ExecResult, type ExecOptions } from "./exec.js";
+export { checkIfName } from "@tscni/types/names";
 export * from "./masq/index.js";
-export * from "./netlink/index.js";

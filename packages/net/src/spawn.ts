@@ -37,7 +37,7 @@ interface BunSubprocess {
 type BunSpawn = (argv: string[], o: { env: Record<string, string | undefined>; stdin: Uint8Array | "ignore" | "pipe"; stdout: "pipe"; stderr: "pipe" }) => BunSubprocess;
 
 // Under Bun (the standalone build), Bun.spawn is native; node:child_process there is a JS
-// layer that costs ~1 ms to load and a few ms per spawn, and a plugin spawns 3-5 programs.
+// layer, slower to load and to spawn with (docs/architecture.md, "Running programs").
 const bunSpawn = (globalThis as { Bun?: { spawn: BunSpawn } }).Bun?.spawn;
 
 /**

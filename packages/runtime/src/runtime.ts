@@ -7,7 +7,7 @@ import { deinit, gc, init, removeNetwork, status, versions, type GcReport, type 
 import { networks, reconcile, type NetworkReport, type ReconcileReport } from "./ops/reconcile.js";
 import type { NetworkRef } from "./ops/resolve.js";
 
-/** The libcni equivalent: every operation of LIFECYCLE.md and SPEC.md sections 3-4 on one set of options. */
+/** The libcni equivalent: every operation of docs/lifecycle.md and SPEC.md sections 3-4 on one set of options. */
 export interface Runtime {
   readonly options: Resolved;
   add(req: AttachmentRequest): Promise<Record<string, unknown> | undefined>;

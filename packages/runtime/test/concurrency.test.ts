@@ -25,7 +25,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe("locking (LIFECYCLE.md serialisation)", () => {
+describe("locking (docs/lifecycle.md serialisation)", () => {
   it("ADDs of distinct attachments run in parallel, and all wait while a GC holds the network", async () => {
     w = new World();
     const barrier = join(w.root, "barrier");

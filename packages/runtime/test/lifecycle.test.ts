@@ -163,7 +163,7 @@ describe("ADD / DEL / CHECK chains", () => {
   });
 });
 
-describe("INIT (LIFECYCLE.md)", () => {
+describe("INIT (docs/lifecycle.md)", () => {
   it("first ADD sends INIT to every plugin in list order, once; INIT config has no runtimeConfig/prevResult/container env", async () => {
     w = new World();
     w.writeList("net1", [{ type: "fake-a", capabilities: { x: true } }, { type: "fake-b" }]);

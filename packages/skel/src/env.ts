@@ -1,4 +1,4 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types/errors";
 import { validateContainerId, validateIfName } from "./names.js";
 import { ENV_NEEDS, missingEnv } from "./precheck.js";
 

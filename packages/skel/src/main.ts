@@ -1,24 +1,23 @@
 import { writeSync } from "node:fs";
-import { ALL_VERSIONS } from "@tscni/types";
-import { run } from "./dispatch.js";
-import type { Plugin } from "./plugin.js";
+import { ALL_VERSIONS } from "@tscni/types/version";
+import type { AnyPlugin, EarlyWork, PluginEntry } from "./plugin.js";
+import { entryOf, run } from "./run.js";
 import { readStdinSync } from "./stdin.js";
+import { mark } from "./trace.js";
 
-export interface MainOptions {
-  /** Stdin when something already read it (e.g. to start work before the plugin loads). */
-  stdin?: () => Buffer;
-  /** Runs after the handler, before output and exit (e.g. undo work started early). */
-  afterRun?: (exitCode: number, stderr: (s: string) => void) => Promise<void> | void;
-}
-
-/** The executable's entry: process env + stdin in, result or error JSON out, exit status set. */
-export async function pluginMain(plugin: Plugin, opts: MainOptions = {}): Promise<never> {
+/**
+ * The executable's entry: process env + stdin in, result or error JSON out, exit status
+ * set. Give it the plugin, or a PluginEntry that loads the plugin on demand (VERSION then
+ * evaluates nothing of the plugin but the entry; the early hook runs before it loads).
+ */
+export async function pluginMain<E extends EarlyWork>(target: AnyPlugin<E> | PluginEntry<E>): Promise<never> {
+  mark("start");
+  const entry = entryOf(target);
   const env = process.env;
   const stderr = (s: string) => writeAll(2, s);
-  if (!env.CNI_COMMAND && plugin.about)
-    stderr(`${plugin.about}\nCNI protocol versions supported: ${(plugin.versions ?? ALL_VERSIONS).join(", ")}\n`);
-  const { stdout, exitCode } = await run(plugin, { env, stdin: opts.stdin ?? (() => readStdinSync(0)), stderr });
-  await opts.afterRun?.(exitCode, stderr);
+  if (!env.CNI_COMMAND && entry.about)
+    stderr(`${entry.about}\nCNI protocol versions supported: ${(entry.versions ?? ALL_VERSIONS).join(", ")}\n`);
+  const { stdout, exitCode } = await run(entry, { env, stdin: () => readStdinSync(0), stderr, mark });
   if (stdout) writeAll(1, stdout + "\n");
   process.exit(exitCode);
 }

@@ -11,7 +11,7 @@ export { VALID_NAME, ifNameProblem } from "@tscni/types/names";
 export type Need = "required" | "optional";
 
 /**
- * Per verb (SPEC.md "Parameters"; INIT/DEINIT from LIFECYCLE.md). CNI_PATH is optional
+ * Per verb (SPEC.md "Parameters"; INIT/DEINIT from docs/lifecycle.md). CNI_PATH is optional
  * everywhere: only a plugin that finds delegates needs it, and that check is where they
  * are found (@tscni/invoke's findPlugin, code 4 naming CNI_PATH).
  */

@@ -1,4 +1,4 @@
-import { CniError, ErrorCode, ioFailure } from "@tscni/types";
+import { CniError, ErrorCode, ioFailure } from "@tscni/types/errors";
 import { MAX_STDIN_BYTES, readFdSync, type FdRead } from "./read-fd.js";
 
 export { MAX_STDIN_BYTES };

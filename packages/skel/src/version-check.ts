@@ -1,4 +1,5 @@
-import { CniError, ErrorCode, compareVersions } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types/errors";
+import { compareVersions } from "@tscni/types/version";
 import type { Verb } from "./env.js";
 
 // Oldest config version that may carry each verb (SPEC.md: CHECK from 0.4.0, STATUS and GC from 1.1.0).

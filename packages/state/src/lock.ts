@@ -22,7 +22,7 @@ const CONFLICT_EXIT = 75;
  * we open the file and hand the descriptor to flock(1) as fd 3: flock(1) locks the
  * open file description our fd shares, then exits. The lock stays with our fd until
  * release, and the kernel drops it when this process dies (kill -9 included): a lock
- * file on disk never means "held". One exec (~2-4 ms): keep it off the ADD hot path.
+ * file on disk never means "held". One exec per lock: keep it off the ADD hot path.
  * (Abstract unix sockets were tried first: Node and Bun bind different names for the
  * same string, so a Node build and a Bun build would not exclude each other.)
  */
@@ -38,7 +38,7 @@ export async function acquireLock(file: string, mode: LockMode, timeoutMs: numbe
   let code: number | null;
   let stderr = "";
   try {
-    // Loaded on first use: most plugin execs never lock, and the module costs ~1-2 ms to load.
+    // Loaded on first use: most plugin execs never lock, and the module is costly to load.
     const { spawn } = await import("node:child_process");
     code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn("flock", args, { stdio: ["ignore", "ignore", "pipe", fd] });

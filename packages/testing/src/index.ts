@@ -27,3 +27,4 @@ export {
   type ExecutableTarget,
   type ExecutableRunner,
 } from "./executables.js";
+export { buildTargets, type BuiltTargets } from "./build-targets.js";

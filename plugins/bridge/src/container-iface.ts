@@ -1,8 +1,7 @@
 import type { Result } from "@tscni/types";
-import { CniError, ErrorCode } from "@tscni/types";
-import { ifSysctl, isV6, listAddrs, NetlinkError, nlAddAddr, nlAddRoute, nlGetLink, nlSetUp, Rtnl, setSysctls, type Netns, type NlRoute } from "@tscni/net";
+import { CniError, ErrorCode, cidrVersion, ipVersion } from "@tscni/types";
+import { announceSysctls, apply, ifSysctl, listAddrs, NetError, setSysctls, type Netns, type NetOp, type Route } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
-import { BatchError, ipJsonBatch, type StartedBatch } from "./ip-json-batch.js";
 
 /** Sysctls Go sets on the container interface before addressing it. */
 export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolean): Record<string, string> {
@@ -19,15 +18,15 @@ export function containerSysctls(conf: BridgeConf, ifname: string, hasV6: boolea
   } else {
     s[ifSysctl(6, ifname, "accept_dad")] = "0";
   }
-  s[ifSysctl(4, ifname, "arp_notify")] = "1";
-  return s;
+  // Go's announcement: no packet of its own, the kernel's arp_notify.
+  return { ...s, ...announceSysctls(ifname) };
 }
 
 /** Wait until no address of `ifname` is tentative (DAD running), as Go's SettleAddresses. */
 async function settle(ns: Netns, ifname: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const addrs = await listAddrs(ns, ifname, 6);
+    const addrs = await listAddrs(ns, { dev: ifname, family: 6 });
     const dad = addrs.find((a) => a.dadfailed);
     if (dad) throw new CniError(ErrorCode.Internal, `failed to settle addresses for "${ifname}": ${dad.cidr} failed duplicate address detection`);
     if (!addrs.some((a) => a.tentative && a.scope !== "link")) return;
@@ -37,121 +36,107 @@ async function settle(ns: Netns, ifname: string, timeoutMs: number): Promise<voi
 }
 
 /**
- * The container end's sysctls, in one exec. With `after` (the veth being created) the exec
- * starts at once and gets its keys when `after` resolves, so only the writes wait for the
- * link. `hasV6` adds the IPv6 enabling keys.
+ * The container end's sysctls. With `after` (the veth being created) they are written once
+ * it resolves (an exec into the netns, where there is one, starts at once). `hasV6` adds
+ * the IPv6 enabling keys.
  */
 export async function setContainerSysctls(ns: Netns, conf: BridgeConf, ifname: string, hasV6: boolean, after?: Promise<unknown>): Promise<void> {
   const keys = containerSysctls(conf, ifname, hasV6);
   await setSysctls(ns, after ? after.then(() => keys) : keys, { ignoreMissing: true });
 }
 
-/** One step of configuring the container end. */
-export type ContainerOp = { kind: "addr"; cidr: string; nodad: boolean } | { kind: "up" } | { kind: "route"; route: NlRoute };
-
 /** The container end's steps: addresses, up, routes; routes wait for DAD when it runs. */
 export interface ContainerPlan {
-  ops: ContainerOp[];
+  ops: NetOp[];
   /** With enabledad and an IPv6 gateway: routes go in after DAD settled (Go's SettleAddresses). */
-  routesAfterDad?: ContainerOp[];
+  routesAfterDad?: NetOp[];
 }
 
-/** The `ip` command of a step (the exec path's batch line, and every error message's words). */
-export function ipArgs(op: ContainerOp, ifname: string): string[] {
-  if (op.kind === "addr") return ["addr", "add", op.cidr, "dev", ifname, ...(op.nodad ? ["nodad"] : [])];
-  if (op.kind === "up") return ["link", "set", "dev", ifname, "up"];
-  const r = op.route;
-  const a = ["route", "add", r.dst];
-  if (r.via) a.push("via", r.via);
-  a.push("dev", ifname);
-  if (r.metric !== undefined) a.push("metric", String(r.metric));
-  if (r.table !== undefined) a.push("table", String(r.table));
-  if (r.scope !== undefined) a.push("scope", String(r.scope));
-  return a;
-}
+const isV6 = (cidrOrIp: string) => (cidrVersion(cidrOrIp) ?? ipVersion(cidrOrIp)) === "6";
 
 /**
- * Go's ipam.ConfigureIface as steps. Addresses go on before the link comes up, so
+ * Go's ipam.ConfigureIface as operations. Addresses go on before the link comes up, so
  * arp_notify announces them at NETDEV_UP. Without enabledad, IPv6 addresses skip DAD
  * (nodad), so routes through the gateway go in at once, with the rest.
  */
-export function containerPlan(conf: BridgeConf, result: Result): ContainerPlan {
+export function containerPlan(conf: BridgeConf, ifname: string, result: Result): ContainerPlan {
   const ips = result.ips ?? [];
   let gw4: string | undefined;
   let gw6: string | undefined;
-  const ops: ContainerOp[] = [];
+  const ops: NetOp[] = [];
   for (const ipc of ips) {
-    ops.push({ kind: "addr", cidr: ipc.address, nodad: isV6(ipc.address) && !conf.enabledad });
+    ops.push({ op: "addAddr", dev: ifname, cidr: ipc.address, nodad: isV6(ipc.address) && !conf.enabledad });
     if (ipc.gateway !== undefined) {
       if (isV6(ipc.gateway)) gw6 ??= ipc.gateway;
       else gw4 ??= ipc.gateway;
     }
   }
-  ops.push({ kind: "up" });
-  const routes = (result.routes ?? []).map((r): ContainerOp => ({
-    kind: "route",
-    route: { dst: r.dst, via: r.gw ?? (isV6(r.dst) ? gw6 : gw4), metric: r.priority, table: r.table, scope: r.scope },
-  }));
+  ops.push({ op: "setLink", name: ifname, up: true });
+  const routes = (result.routes ?? []).map((r): NetOp => {
+    const route: Route = { dst: r.dst, via: r.gw ?? (isV6(r.dst) ? gw6 : gw4), dev: ifname, metric: r.priority, table: r.table, scope: r.scope };
+    return { op: "addRoute", ...route };
+  });
   if (conf.enabledad && gw6 !== undefined && routes.length) return { ops, routesAfterDad: routes };
   return { ops: [...ops, ...routes] };
 }
 
 /**
- * Run a plan: with `batch` (an `ip -batch` exec started before the plan was known, see
- * startBatch) through it, else (standalone build) as netlink requests from a socket
- * opened in the container netns. Routes after DAD wait for it in between.
+ * Run a plan in the container netns, one round trip (routes after DAD wait for it in
+ * between). `plan` may still be being worked out (IPAM has not answered): the round trip
+ * starts now and takes the operations when they are known.
  */
-export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan, batch: StartedBatch | undefined): Promise<void> {
-  await runOps(ns, ifname, plan.ops, batch);
-  if (plan.routesAfterDad) {
+export async function configureContainer(ns: Netns, ifname: string, plan: ContainerPlan | Promise<ContainerPlan>): Promise<void> {
+  await runOps(ns, plan instanceof Promise ? plan.then((x) => x.ops) : plan.ops);
+  const later = (await plan).routesAfterDad;
+  if (later) {
     await settle(ns, ifname, 5000);
-    await runOps(ns, ifname, plan.routesAfterDad, undefined);
-  }
-}
-
-async function runOps(ns: Netns, ifname: string, ops: ContainerOp[], batch: StartedBatch | undefined): Promise<void> {
-  const s = batch ? undefined : await Rtnl.open(ns.path);
-  if (!s) {
-    const cmds = ops.map((o) => ipArgs(o, ifname));
-    return routeErrorsAsConfig(cmds, batch ? batch.send(cmds) : ipJsonBatch(ns, cmds));
-  }
-  try {
-    const link = nlGetLink(s, ifname);
-    if (!link) throw new CniError(ErrorCode.Internal, `failed to find the container interface ${ifname}`);
-    for (const op of ops) {
-      const what = `ip ${ipArgs(op, ifname).join(" ")}`;
-      if (op.kind === "addr") nlAddAddr(s, link.index, op.cidr, op.nodad);
-      else if (op.kind === "up") nlSetUp(s, link.index, ifname);
-      else {
-        try {
-          nlAddRoute(s, link.index, op.route, what);
-        } catch (e) {
-          if (!(e instanceof NetlinkError)) throw e;
-          throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ${what}: ${e.why}`, e.why);
-        }
-      }
-    }
-  } finally {
-    s.close();
+    await runOps(ns, later);
   }
 }
 
 /**
- * A route the kernel refuses (e.g. a gateway that is not on-link) came from the IPAM
- * result or config, not from a fault of ours: code 7, with ip's own words.
+ * A route the kernel refuses (a gateway that is not on-link, say) came from the IPAM
+ * result or config, not from a fault of ours: code 7, with the kernel's words.
  */
-async function routeErrorsAsConfig(cmds: string[][], run: Promise<unknown>): Promise<void> {
+async function runOps(ns: Netns, ops: NetOp[] | Promise<NetOp[]>): Promise<void> {
+  const list = ops instanceof Promise ? ops : Promise.resolve(ops);
   try {
-    await run;
+    await apply(ns, ops);
   } catch (e) {
-    const cmd = e instanceof BatchError && e.index >= 0 ? cmds[e.index] : undefined;
-    if (cmd?.[0] !== "route") throw e;
-    const why = (e as BatchError).stderr.trim();
-    throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ip ${cmd.join(" ")}: ${why}`, why || undefined);
+    if (e instanceof NetError && (await list)[e.index]?.op === "addRoute") throw new CniError(ErrorCode.InvalidConfig, `invalid IPAM result/config: ${e.message}`, e.details);
+    throw e;
   }
 }
 
 /** Layer 2 only: bring the container end up (nothing else to configure). */
 export async function upContainer(ns: Netns, ifname: string): Promise<void> {
-  await runOps(ns, ifname, [{ kind: "up" }], undefined);
+  await apply(ns, [{ op: "setLink", name: ifname, up: true }]);
+}
+
+/** The container end's round trip, started before IPAM has answered. */
+export interface PendingContainerEnd {
+  /** Hand it the plan; resolves when the container end is configured. */
+  configure(plan: ContainerPlan): Promise<void>;
+  /** ADD failed first: the round trip ends without touching the container. */
+  abandon(): Promise<void>;
+}
+
+/** Start the container end's round trip now (an `ip -batch` exec, where there is one); its operations come later. */
+export function startContainerEnd(ns: Netns, ifname: string): PendingContainerEnd {
+  let give!: (p: ContainerPlan) => void;
+  let drop!: (e: Error) => void;
+  const plan = new Promise<ContainerPlan>((res, rej) => ((give = res), (drop = rej)));
+  plan.catch(() => {}); // a dropped plan is no error of its own
+  const done = configureContainer(ns, ifname, plan);
+  done.catch(() => {}); // awaited by configure(), or dropped with the ADD
+  return {
+    configure(p) {
+      give(p);
+      return done;
+    },
+    async abandon() {
+      drop(new Error("ADD failed before the container end was configured"));
+      await done.catch(() => {});
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode, cidrOverlaps, parseCIDR } from "@tscni/types";
-import { CURRENT_NETNS, listAddrs, runBatch } from "@tscni/net";
+import { apply, CURRENT_NETNS, listAddrs, type NetOp } from "@tscni/net";
 
 export interface GatewayAddrOptions {
   /** Replace conflicting addresses instead of failing (Go's forceAddress). */
@@ -18,14 +18,11 @@ function conflicts(existing: string, wanted: string): boolean {
   return a.ip.family === 4 || cidrOverlaps(a, b);
 }
 
-/**
- * Put the gateway CIDRs on `dev` (Go's ensureAddr, for several at once): one exec to
- * list, one batch to change. Returns the CIDRs that are now there.
- */
+/** Put the gateway CIDRs on `dev` (Go's ensureAddr, for several at once): one read, one plan. */
 export async function ensureGatewayAddrs(dev: string, gws: readonly string[], o: GatewayAddrOptions): Promise<void> {
   if (gws.length === 0) return;
-  const have = (await listAddrs(CURRENT_NETNS, dev)).map((a) => a.cidr);
-  const cmds: string[][] = [];
+  const have = (await listAddrs(CURRENT_NETNS, { dev })).map((a) => a.cidr);
+  const ops: NetOp[] = [];
   for (const a of have) {
     if (gws.includes(a) || o.sharedWith.includes(a)) continue;
     const hit = gws.find((g) => conflicts(a, g));
@@ -33,23 +30,19 @@ export async function ensureGatewayAddrs(dev: string, gws: readonly string[], o:
     if (!o.force) {
       throw new CniError(ErrorCode.InvalidConfig, `"${dev}" already has an IP address different from ${hit}`);
     }
-    cmds.push(["addr", "del", a, "dev", dev]);
+    ops.push({ op: "delAddr", dev, cidr: a });
   }
   const missing = gws.filter((g) => !have.includes(g));
   // nodad: the gateway is ours by config, and must answer the first container at once.
-  for (const g of missing) cmds.push(g.includes(":") ? ["addr", "add", g, "dev", dev, "nodad"] : ["addr", "add", g, "dev", dev]);
-  if (missing.length && o.mac) cmds.push(["link", "set", "dev", dev, "address", o.mac]);
-  await runBatch(CURRENT_NETNS, "ip", cmds);
+  for (const g of missing) ops.push({ op: "addAddr", dev, cidr: g, nodad: true });
+  if (missing.length && o.mac) ops.push({ op: "setLink", name: dev, mac: o.mac });
+  if (ops.length) await apply(CURRENT_NETNS, ops);
 }
 
-/** Remove addresses (missing ones are fine). */
+/** Remove addresses (missing ones, or a missing device, are fine). */
 export async function removeGatewayAddrs(dev: string, cidrs: readonly string[]): Promise<void> {
   if (cidrs.length === 0) return;
-  let have: string[];
-  try {
-    have = (await listAddrs(CURRENT_NETNS, dev)).map((a) => a.cidr);
-  } catch {
-    return; // device gone: nothing to remove
-  }
-  await runBatch(CURRENT_NETNS, "ip", cidrs.filter((c) => have.includes(c)).map((c) => ["addr", "del", c, "dev", dev]));
+  const have = (await listAddrs(CURRENT_NETNS, { dev })).map((a) => a.cidr);
+  const ops = cidrs.filter((c) => have.includes(c)).map((cidr): NetOp => ({ op: "delAddr", dev, cidr }));
+  if (ops.length) await apply(CURRENT_NETNS, ops);
 }

@@ -1,17 +1,15 @@
-import { mark } from "./trace.js";
-import { earlyStart } from "./early-start.js"; // must stay first after trace: starts ADD's IPAM exec or DEL's link deletion before the rest loads
-import { pluginMain, stdinOrError } from "@tscni/skel";
-import { bridgePlugin } from "./plugin.js";
-import { reportExecStatsAtExit } from "./exec-stats.js";
-import { releaseUnclaimedIpam } from "./ipam-add.js";
+import { pluginMain } from "@tscni/skel";
+import pkg from "../package.json" with { type: "json" };
+import type { BridgeEarly } from "./early.js";
 
-mark("imports done");
-reportExecStatsAtExit();
-
-// Stdin may already have been read by early-start; an early IPAM exec that add() did
-// not claim (the call failed first) is released before the process exits.
-const early = earlyStart();
-void pluginMain(bridgePlugin, {
-  ...(early ? { stdin: () => stdinOrError(early.read) } : {}),
-  afterRun: (exitCode, stderr) => releaseUnclaimedIpam(exitCode !== 0, stderr),
+// VERSION evaluates only this and skel's light part. ADD and DEL start their slowest step
+// (early.ts) before the plugin's modules and schema load; the handlers claim it.
+void pluginMain<BridgeEarly>({
+  about: `tscni bridge v${pkg.version}`,
+  early: (call) => import("./early.js").then((m) => m.startEarly(call)),
+  load: async () => {
+    const [{ bridgePlugin }, { reportExecStatsAtExit }] = await Promise.all([import("./plugin.js"), import("./exec-stats.js")]);
+    reportExecStatsAtExit();
+    return bridgePlugin;
+  },
 });

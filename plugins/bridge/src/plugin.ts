@@ -1,13 +1,13 @@
 import type { Plugin } from "@tscni/skel";
-import pkg from "../package.json" with { type: "json" };
+import type { BridgeEarly } from "./early.js";
 import { bridgeConfigSchema } from "./schema.js";
 import { add } from "./handlers/add.js";
 import { del } from "./handlers/del.js";
 import { check } from "./handlers/check.js";
 import { deinit, gc, init, status } from "./handlers/lifecycle.js";
 
-export const bridgePlugin: Plugin<typeof bridgeConfigSchema> = {
-  about: `tscni bridge v${pkg.version}`,
+// The executable's entry (main.ts) gives skel the about line and the early hook.
+export const bridgePlugin: Plugin<typeof bridgeConfigSchema, BridgeEarly> = {
   config: bridgeConfigSchema,
   add,
   del,

@@ -9,7 +9,7 @@ import { readBridge, readNetwork, removeBridge, writeBridge, writeNetwork } from
  * masquerade, the gateway addresses no other instance holds, and, when no other instance
  * of the network uses its bridge, the network's claim on the bridge. The bridge itself goes
  * only when we created it, no network claims it any more and no port we did not make is
- * attached (LIFECYCLE). An unknown instance is fine (DEINIT is idempotent).
+ * attached (docs/lifecycle.md). An unknown instance is fine (DEINIT is idempotent).
  */
 export async function releaseInstance(dir: string, name: string, key: string): Promise<void> {
   const before = readNetwork(dir, name);
@@ -30,11 +30,11 @@ async function releaseBridge(dir: string, name: string, bridge: string): Promise
   br.claims = br.claims.filter((n) => n !== name);
   if (br.claims.length > 0) return writeBridge(dir, bridge, br);
   const ports = await listLinks(CURRENT_NETNS, { master: bridge });
-  const foreign = ports.filter((p) => !isOurs((p as { ifalias?: string }).ifalias));
+  const foreign = ports.filter((p) => !isOurs(p.alias));
   if (foreign.length === 0) {
     // Our leftovers (VLAN gateway ends, stale container ports) go first: deleting a
     // bridge only detaches its ports.
-    for (const p of ports) await deleteLink(CURRENT_NETNS, p.ifname);
+    for (const p of ports) await deleteLink(CURRENT_NETNS, p.name);
     if (br.created) await deleteLink(CURRENT_NETNS, bridge);
   }
   if (br.created && foreign.length > 0) writeBridge(dir, bridge, br); // still ours to delete later

@@ -53,8 +53,8 @@ export async function setupNetwork(conf: BridgeConf, key: string, o: SetupOption
   const wanted = conf.isGateway ? [...fromConfig, ...(o.extraGateways ?? [])].map((g) => g.gateway) : [];
   const gateways = union(old?.gateways ?? [], wanted);
   const gatewayDev = conf.isGateway && conf.vlan !== 0 ? vlanGatewayName(conf) : conf.bridge;
-  let devMac = link.address;
-  if (gateways.length && conf.vlan !== 0) devMac = (await ensureVlanGateway(conf)).address;
+  let devMac = link.mac;
+  if (gateways.length && conf.vlan !== 0) devMac = (await ensureVlanGateway(conf)).mac;
   const backend = conf.ipMasq ? await detectMasqBackend(CURRENT_NETNS, conf.ipMasqBackend) : undefined;
   // Subnets only an ADD told us about stay while the config names none of its own.
   const configured = fromConfig.map((s) => s.subnet);

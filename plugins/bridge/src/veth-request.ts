@@ -1,10 +1,7 @@
-import type { Netns } from "@tscni/net";
+import type { Link, Netns } from "@tscni/net";
 
 /** What ADD needs to know of a link: its name and MAC. */
-export interface LinkRef {
-  ifname: string;
-  address?: string | undefined;
-}
+export type LinkRef = Pick<Link, "name" | "mac">;
 
 export interface HostSide {
   host: LinkRef;
@@ -23,6 +20,4 @@ export interface VethRequest {
   alias: string;
   /** Both ends' MTU. */
   mtu?: number | undefined;
-  /** Host end's name (random when not given). */
-  hostName?: string;
 }

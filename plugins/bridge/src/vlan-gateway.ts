@@ -1,4 +1,4 @@
-import { CURRENT_NETNS, getLink, portVlanCmds, randomVethName, runBatch, type Link } from "@tscni/net";
+import { apply, CURRENT_NETNS, getLink, randomVethName, type Link } from "@tscni/net";
 import type { BridgeConf } from "./config.js";
 import { vlanGatewayAlias } from "./alias.js";
 
@@ -13,12 +13,11 @@ export async function ensureVlanGateway(conf: BridgeConf): Promise<Link> {
   const have = await getLink(CURRENT_NETNS, name);
   if (have) return have;
   const port = randomVethName();
-  const set = ["link", "set", "dev", port, "master", conf.bridge, "alias", vlanGatewayAlias(conf.bridge, conf.vlan), "up"];
-  const add = ["link", "add", "name", port];
-  if (conf.mtu) add.push("mtu", String(conf.mtu));
-  add.push("type", "veth", "peer", "name", name);
-  if (conf.mtu) add.push("mtu", String(conf.mtu));
-  await runBatch(CURRENT_NETNS, "ip", [add, set, ["link", "set", "dev", name, "up"]]);
-  await runBatch(CURRENT_NETNS, "bridge", portVlanCmds(port, { removeDefault: !conf.preserveDefaultVlan, pvid: conf.vlan }));
-  return (await getLink(CURRENT_NETNS, name))!;
+  const [, , gw] = await apply(CURRENT_NETNS, [
+    { op: "createVeth", name: port, peerName: name, peerNetns: CURRENT_NETNS, mtu: conf.mtu, master: conf.bridge, alias: vlanGatewayAlias(conf.bridge, conf.vlan), up: true },
+    { op: "setLink", name, up: true },
+    { op: "getLink", name },
+    { op: "setPortVlans", name: port, removeDefault: !conf.preserveDefaultVlan, pvid: conf.vlan },
+  ] as const);
+  return gw!;
 }

@@ -30,7 +30,10 @@ describe("kill -9 of INIT at every child-process boundary", () => {
   it("INIT again + DEINIT always converge: no bridge, no masquerade table, no records", async () => {
     const c = conf(sb, { ipMasq: true, ipMasqBackend: "nftables" });
     const spawns = initKilledAt(c, 0);
-    expect(spawns).toBeGreaterThan(3); // IPAM, link reads, bridge create, masquerade...
+    // The state lock's flock and the masquerade's nft (the bridge, its addresses and the
+    // sysctls are in-process netlink and file writes in this build); the kills below land
+    // before, between and after them.
+    expect(spawns).toBeGreaterThanOrEqual(2);
     expect((await call(sb, "DEINIT", c)).exitCode).toBe(0);
     expect(await hasLink(sb, sb.host, "tbr0")).toBe(false);
 

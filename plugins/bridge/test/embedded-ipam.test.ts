@@ -1,10 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { identityLine, readIdentity } from "@tscni/state/identity";
-import { HOST_LOCAL_IDENTITY } from "@tscni/host-local/identity";
-import { createSandbox, distPath, runExecutable, type Sandbox } from "@tscni/testing";
+import { identityLine, identityOf, readIdentity } from "@tscni/state/identity";
+import { createSandbox, distPath, REPO_ROOT, runExecutable, type Sandbox } from "@tscni/testing";
 import { call, conf, hasLink, OUR_BIN, ports } from "./helpers.js";
+
+// The bridge carries host-local because the build embeds it (its package.json "tscni.embed"), not by importing it.
+const hostLocal = JSON.parse(readFileSync(join(REPO_ROOT, "plugins", "host-local", "package.json"), "utf8")) as { name: string; version: string };
+const HOST_LOCAL_IDENTITY = identityOf(hostLocal.name, hostLocal.version);
 
 let sb: Sandbox;
 beforeEach(async () => (sb = await createSandbox({ prefix: "tbe-" })));

@@ -1,18 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allocations, call, fileWorld, handles, netConf, poolKeys, poolProblems, TARGETS, type World, type WorldNode } from "./helpers.js";
+import { allocations, call, fileTwoNodes, handles, netConf, poolKeys, poolProblems, TARGETS, type World, type WorldNode } from "./helpers.js";
 
 // Every verb through the built executables (standalone, and the node bundle under node),
 // run in node netns against a real three-member etcd. Each test has its own network, i.e.
 // its own pool.
-let w: World;
-let a: WorldNode;
-let b: WorldNode;
-fileWorld({ prefix: "tcx-", nodes: 2 }, (world) => {
-  w = world;
-  [a, b] = w.nodes as [WorldNode, WorldNode];
-});
+let w: World, a: WorldNode, b: WorldNode;
+fileTwoNodes("tcx-", (...nodes) => void ([w, a, b] = nodes));
 let seq = 0;
 const net = () => `x${seq++}`;
 

@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { allocations, call, fileWorld, handles, netConf, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
+import { allocations, call, fileTwoNodes, handles, netConf, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
 
 // Failures: etcd members killed (-9) while ADDs run, quorum lost and regained, and the
 // plugin itself killed (-9) mid-ADD at fixed points (after each of its etcd requests is
 // sent) and at fixed-seed delays. Nothing may be left that DEL or GC cannot release, and
 // no attachment may ever hold two addresses of one range set.
-let w: World;
-let a: WorldNode;
-let b: WorldNode;
-fileWorld({ prefix: "tcf-", nodes: 2 }, (world) => {
-  w = world;
-  [a, b] = w.nodes as [WorldNode, WorldNode];
-});
+let w: World, a: WorldNode, b: WorldNode;
+fileTwoNodes("tcf-", (...nodes) => void ([w, a, b] = nodes));
 
 /** Every handle holds exactly one address (one range set), and the pool's invariants hold. */
 async function sound(network: string): Promise<Map<string, string>> {

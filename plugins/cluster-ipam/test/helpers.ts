@@ -67,6 +67,11 @@ export function fileWorld(opts: EtcdClusterOptions & { nodes: number }, ready?: 
   };
 }
 
+/** fileWorld with two nodes, handed to `set` as (world, a, b) once started. */
+export function fileTwoNodes(prefix: string, set: (w: World, a: WorldNode, b: WorldNode) => void | Promise<void>): void {
+  fileWorld({ prefix, nodes: 2 }, (w) => set(w, w.nodes[0]!, w.nodes[1]!));
+}
+
 /** The ipam section of a node: this world's members, a token cache in the work dir. */
 export function ipam(w: World, node: WorldNode, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { etcd: etcdExtra, ...rest } = extra as { etcd?: Record<string, unknown> };

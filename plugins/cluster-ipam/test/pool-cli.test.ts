@@ -2,18 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { distPath, exec } from "@tscni/testing";
-import { allocations, call, fileWorld, handles, ipam, poolKeys, poolProblems, type World, type WorldNode } from "./helpers.js";
+import { allocations, call, fileTwoNodes, handles, ipam, poolKeys, poolProblems, type World, type WorldNode } from "./helpers.js";
 
 // The operator commands of the tscni CLI (packages/runtime/src/cli/pool.ts), run where an
 // operator would: on a node that reaches etcd (here a node netns on the fabric).
-let w: World;
-let a: WorldNode;
-let b: WorldNode;
+let w: World, a: WorldNode, b: WorldNode;
 let confDir: string;
 
-fileWorld({ prefix: "tcc-", nodes: 2 }, (world) => {
-  w = world;
-  [a, b] = w.nodes as [WorldNode, WorldNode];
+fileTwoNodes("tcc-", (world, na, nb) => {
+  [w, a, b] = [world, na, nb];
   confDir = join(w.work, "net.d");
   mkdirSync(confDir);
   // The network as a runtime has it: a bridge delegating to cluster-ipam (nodeName is the operator's; it does not matter here).

@@ -1,6 +1,6 @@
 import type { Context, Plugin } from "@tscni/skel";
 import { CniError, ErrorCode, type Result } from "@tscni/types";
-import { NetnsError, getLink, openNetns, setLink } from "@tscni/net";
+import { NetnsError, getLink, isFailure, openNetns, setLink } from "@tscni/net";
 import { setMtuConfigSchema, type SetMtuConfig } from "./config.js";
 
 type Ctx = Context<SetMtuConfig>;
@@ -9,8 +9,13 @@ type Ctx = Context<SetMtuConfig>;
 async function add(ctx: Ctx): Promise<Result> {
   if (!ctx.prevResult) throw new CniError(ErrorCode.InvalidConfig, "set-mtu must be chained after a plugin that creates the interface");
   const ns = await openNetns(ctx.netns);
-  if (!(await getLink(ns, ctx.ifname))) throw new CniError(ErrorCode.InvalidConfig, `no interface ${ctx.ifname} in ${ctx.netns}`);
-  await setLink(ns, ctx.ifname, { mtu: ctx.config.mtu });
+  try {
+    await setLink(ns, ctx.ifname, { mtu: ctx.config.mtu });
+  } catch (e) {
+    // The kernel's "no such device" is the config's fault here: say so, keep the details.
+    if (isFailure(e, "not-found")) throw new CniError(ErrorCode.InvalidConfig, `no interface ${ctx.ifname} in ${ctx.netns}`, (e as CniError).details);
+    throw e;
+  }
   const interfaces = (ctx.prevResult.interfaces ?? []).map((i) =>
     i.name === ctx.ifname && i.sandbox === ctx.netns ? { ...i, mtu: ctx.config.mtu } : i,
   );

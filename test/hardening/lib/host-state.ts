@@ -95,7 +95,7 @@ export const sameState = (a: HostState, b: HostState): boolean => a.net === b.ne
 /**
  * Per-attachment state (a leak when an error leaves it): anything in a container netns,
  * veths and bridge ports, IP reservations, per-container firewall rules. Everything else
- * in a diff is network-level (bridge, gateway address, ownership records), which LIFECYCLE.md
+ * in a diff is network-level (bridge, gateway address, ownership records), which docs/lifecycle.md
  * lets INIT or a lazy ADD keep and DEINIT release.
  */
 export function attachmentLines(diff: string, hostLabel = "[self]"): string[] {

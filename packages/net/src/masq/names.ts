@@ -3,7 +3,7 @@ import { canonicalCIDR, formatCIDR, formatIP, parseCIDR, type CIDR } from "@tscn
 
 /** Hex of sha512(s), cut to `len` chars: the Go plugins' MustFormatHashWithPrefix. */
 export function hashHex(s: string, len: number): string {
-  // node:crypto is loaded on first use: it costs ~3 ms at startup under Bun, and an ADD
+  // node:crypto is loaded on first use: it is costly to load under Bun, and an ADD
   // after INIT never needs a firewall name.
   return process.getBuiltinModule("node:crypto").createHash("sha512").update(s).digest("hex").slice(0, len);
 }

@@ -1,5 +1,5 @@
 import { runIn, type Netns } from "../netns.js";
-import { isExecFailure } from "../exec.js";
+import { isFailure } from "../errors.js";
 import {
   GO_NFT_CHAIN, GO_NFT_TABLE, NET_TABLE_PREFIX, checkContainerId, checkNetworkName, hostOfCidr, netComment,
   netTableName, networkOfCidr, nftInstanceComment, nftInstanceHash, nftNetworkHash, parseCidrOrThrow, parseNetComment,
@@ -25,7 +25,7 @@ async function nftRules(ns: Netns, what: string[]): Promise<NftRule[]> {
     const items = (JSON.parse(out) as { nftables: Array<{ rule?: NftRule }> }).nftables;
     return items.flatMap((i) => (i.rule ? [i.rule] : []));
   } catch (e) {
-    if (isExecFailure(e, "not-found")) return [];
+    if (isFailure(e, "not-found")) return [];
     throw e;
   }
 }

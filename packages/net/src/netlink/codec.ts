@@ -4,9 +4,9 @@
  * padded to 4 bytes; nested attributes carry attributes as their payload.
  */
 
-export const NLM_F = { REQUEST: 0x1, ACK: 0x4, DUMP: 0x300, EXCL: 0x200, CREATE: 0x400 } as const;
+export const NLM_F = { REQUEST: 0x1, ACK: 0x4, DUMP: 0x300, REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400 } as const;
 export const NLMSG = { ERROR: 2, DONE: 3 } as const;
-export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, NEWADDR: 20, GETADDR: 22, NEWROUTE: 24 } as const;
+export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19, NEWADDR: 20, DELADDR: 21, GETADDR: 22, NEWROUTE: 24, DELROUTE: 25, GETROUTE: 26 } as const;
 
 /** One attribute: payload bytes, already encoded. */
 export interface Attr {
@@ -25,6 +25,12 @@ export const attr = {
   },
   /** NUL-terminated, as the kernel's string attributes. */
   str: (type: number, s: string): Attr => ({ type, data: Buffer.from(`${s}\0`, "utf8") }),
+  u8: (type: number, v: number): Attr => ({ type, data: Uint8Array.of(v) }),
+  u16(type: number, v: number): Attr {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    return { type, data: b };
+  },
   nested: (type: number, attrs: readonly Attr[], header?: Uint8Array): Attr => ({ type, data: concat(header, encodeAttrs(attrs)) }),
 };
 

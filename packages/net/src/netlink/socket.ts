@@ -1,3 +1,4 @@
+import { errnoName, errnoText } from "../errors.js";
 import { libc, type Libc } from "../libc.js";
 import { threadNetns } from "../thread-netns.js";
 import { NLM_F, NLMSG, attrString, decodeAttrs, decodeMessages, encodeMessage, type Attr, type Reply } from "./codec.js";
@@ -11,35 +12,16 @@ const NETLINK_EXT_ACK = 11;
 const NLMSGERR_ATTR_MSG = 1;
 const EINTR = 4;
 
-/** errno values the callers tell apart, with the text `ip` would print for them. */
-const ERRNO: Record<number, [string, string]> = {
-  1: ["EPERM", "Operation not permitted"],
-  2: ["ENOENT", "No such file or directory"],
-  16: ["EBUSY", "Device or resource busy"],
-  17: ["EEXIST", "File exists"],
-  19: ["ENODEV", "No such device"],
-  22: ["EINVAL", "Invalid argument"],
-  34: ["ERANGE", "Numerical result out of range"],
-  95: ["EOPNOTSUPP", "Operation not supported"],
-  101: ["ENETUNREACH", "Network is unreachable"],
-};
-
 /**
- * The kernel refused a request: errno, its name, and the kernel's own words when it sent any.
- * The message is one line, the request as ip would be typed and the kernel's reason; an error
- * object's details (describeError) add the errno name and number.
+ * The kernel refused a request: errno and the kernel's own words (extended ACK) when it
+ * sent any. The netlink backend turns it into a NetError naming the operation.
  */
 export class NetlinkError extends Error {
   readonly code: string;
-  /** The refusal in ip's words: the kernel's message, else the errno text. */
-  readonly why: string;
   constructor(readonly errno: number, readonly what: string, readonly extack?: string) {
-    const [code, text] = ERRNO[errno] ?? [`E${errno}`, `errno ${errno}`];
-    const why = extack ? `Error: ${extack}` : `RTNETLINK answers: ${text}`;
-    super(`${what}: ${why}`);
+    super(`${what}: ${extack ?? errnoText(errno)}`);
     this.name = "NetlinkError";
-    this.code = code;
-    this.why = why;
+    this.code = errnoName(errno);
   }
 }
 

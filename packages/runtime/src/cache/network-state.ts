@@ -43,7 +43,7 @@ export interface PendingRemoval {
   error?: ErrorRecord;
 }
 
-/** Recorded per network (LIFECYCLE "What the runtime guarantees", refined by generations). */
+/** Recorded per network (docs/lifecycle.md "What the runtime guarantees", refined by generations). */
 export interface NetworkState {
   name: string;
   /** The configuration ADDs are made under; absent once the network's config is gone. */

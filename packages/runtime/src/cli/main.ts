@@ -139,7 +139,7 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-/** LIFECYCLE.md spells uninstalling a network `tscni network remove NAME`; `network list` lists. */
+/** `tscni network remove NAME` is `tscni remove NAME` (the spelling the lifecycle design used); `network list` lists. */
 function networkAlias(p: ParsedArgs): ParsedArgs {
   if (p.command !== "network") return p;
   const [sub, ...rest] = p.positional;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { acquireLock, type Release } from "@tscni/state";
 
 /**
- * LIFECYCLE.md serialisation, as a reader/writer scheme over two flock files:
+ * The serialisation of docs/lifecycle.md ("What the runtime guarantees"), as a reader/writer scheme over two flock files:
  * - INIT, DEINIT, GC hold the network lock exclusively (stop the world);
  * - ADD, DEL, CHECK hold it shared, plus the attachment's own lock exclusively,
  *   so distinct attachments run in parallel and one attachment never races itself.

@@ -125,7 +125,7 @@ async function settle(rt: Resolved, name: string): Promise<ReconcileStep[]> {
 }
 
 /**
- * Bring the runtime's recorded state in line with the conf dir (LIFECYCLE "Reconcile",
+ * Bring the runtime's recorded state in line with the conf dir (docs/lifecycle.md "Reconcile",
  * docs/lifecycle.md): INIT new, changed and failed networks (failed ones only once their
  * backoff has passed, unless `force`); DEINIT retired generations that have drained and
  * retry failed DEINITs; retry the DELs of a removal that failed. Removed networks are not

@@ -1,26 +1,27 @@
 import { readFileSync } from "node:fs";
-import { CniError, ErrorCode, toCurrentResult, type Result } from "@tscni/types";
-import { CURRENT_NETNS, checkIfName, deleteLink, isV6, netlinkInProcess, openNetns, setSysctls } from "@tscni/net";
-import { delegateDel } from "@tscni/invoke";
-import { ipamAdd } from "../ipam-add.js";
+import { CniError, ErrorCode, cidrVersion, toCurrentResult, type Result } from "@tscni/types";
+import { CURRENT_NETNS, checkIfName, deleteLink, openNetns, setSysctls, setupMacSpoofCheck, teardownMacSpoofCheck } from "@tscni/net";
+import { mark } from "@tscni/skel";
+import { startDelegate, type Delegation } from "@tscni/invoke";
 import { attachmentAlias } from "../alias.js";
 import { randomMac } from "../bridge-link.js";
 import { checkAddRules, type BridgeConf } from "../config.js";
-import { configureContainer, containerPlan, setContainerSysctls, upContainer } from "../container-iface.js";
-import { startBatch, type StartedBatch } from "../ip-json-batch.js";
+import { containerPlan, setContainerSysctls, startContainerEnd, upContainer, type PendingContainerEnd } from "../container-iface.js";
 import { confOf, instanceOf, ipamEnv, type BridgeContext } from "../context.js";
 import { applyGateways, networkOf, subnetsFromIpam, type SubnetInfo } from "../gateways.js";
-import { createHostVeth, setPortVlans } from "../host-veth.js";
-import { BridgeMissing, type HostSide } from "../veth-request.js";
+import { createHostVeth, setupPortVlans } from "../host-veth.js";
+import { BridgeMissing, type HostSide, type VethRequest } from "../veth-request.js";
+import { UndoStack } from "../undo.js";
 import { readNetwork, withStateLock, type InstanceRecord } from "../records.js";
 import { setupNetwork } from "../setup-network.js";
-import { mark } from "../trace.js";
-import { setupSpoofCheck, teardownSpoofCheck } from "../spoofcheck.js";
 
 /** Like Promise.all, but waits for every step before rethrowing the first failure (undo must not race them). */
 async function settleAll(steps: Array<Promise<unknown> | undefined>): Promise<void> {
   for (const r of await Promise.allSettled(steps)) if (r.status === "rejected") throw r.reason;
 }
+
+/** The IPAM ADD the early hook started, or a new one (a run without the hook). add() owns it from here. */
+const ipamAdd = (ctx: BridgeContext, type: string): Delegation<"ADD"> => ctx.claimEarly()?.ipam ?? startDelegate("ADD", type, ctx.stdin, ipamEnv(ctx));
 
 function warmResultParsing(): void {
   toCurrentResult({ cniVersion: "1.1.0", ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1" }], routes: [{ dst: "0.0.0.0/0" }] });
@@ -35,13 +36,23 @@ function readyInstance(conf: BridgeConf, key: string): InstanceRecord | undefine
 const lazySetup = (conf: BridgeConf, key: string, extra: { gws?: SubnetInfo[]; subnets?: string[] } = {}) =>
   withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: false, extraGateways: extra.gws ?? [], extraSubnets: extra.subnets ?? [] }));
 
+/** The veth on the bridge; a bridge deleted behind our back since it was recorded is set up again, once. */
+async function attachVeth(conf: BridgeConf, key: string, net: { rec: InstanceRecord }, veth: VethRequest): Promise<HostSide> {
+  try {
+    return await createHostVeth(conf, veth);
+  } catch (e) {
+    if (!(e instanceof BridgeMissing)) throw e;
+    net.rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: true }));
+    return createHostVeth(conf, veth);
+  }
+}
+
 /**
  * ADD: after INIT (or a first lazy ADD) the shared state is recorded, so the hot path is
  * the veth, its container sysctls, IPAM, then the container end's addresses and routes;
- * no lock, no firewall exec. Standalone build with our host-local: no exec at all (netlink,
- * setns and IPAM in this process). Node bundle: IPAM exec || (one host `ip -batch`, then
- * one sysctl exec in the container), then the container's `ip -batch` (started early, fed
- * when IPAM answers). Anything that fails undoes what was done.
+ * no lock, no firewall exec. The steps that do not depend on each other start together;
+ * anything that fails undoes what was done. (How each step reaches the kernel, and which
+ * run in this process, is @tscni/net's and @tscni/invoke's business: docs/architecture.md.)
  */
 export async function add(ctx: BridgeContext): Promise<Result> {
   mark("add handler");
@@ -50,78 +61,61 @@ export async function add(ctx: BridgeContext): Promise<Result> {
   const ifname = checkIfName(ctx.ifname);
   const ns = await openNetns(ctx.netns);
   const key = instanceOf(ctx);
-  let rec = readyInstance(conf, key) ?? (await lazySetup(conf, key));
-
-  const undo: Array<() => Promise<unknown>> = [];
-  let containerBatch: StartedBatch | undefined;
+  const net = { rec: readyInstance(conf, key) ?? (await lazySetup(conf, key)) };
+  const layer3 = conf.ipamType !== "";
+  const mac = conf.mac ?? randomMac();
+  const spoofId = `${ctx.containerId}-${ifname}`;
+  // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before it answers.
+  const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
+  const undo = new UndoStack(ctx.log);
+  let containerEnd: PendingContainerEnd | undefined;
   try {
-    const mac = conf.mac ?? randomMac();
-    const veth = { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu };
-    const hostSide = async (): Promise<HostSide> => {
-      try {
-        return await createHostVeth(conf, veth);
-      } catch (e) {
-        if (!(e instanceof BridgeMissing)) throw e;
-        // Deleted behind our back since it was recorded: set it up again, once.
-        rec = await withStateLock(conf.stateDir, () => setupNetwork(conf, key, { repair: true }));
-        return createHostVeth(conf, veth);
-      }
-    };
-    const layer3 = conf.ipamType !== "";
-    const spoofId = `${ctx.containerId}-${ifname}`;
-    // IPv6 keys are needed when IPAM will hand out IPv6; the config's subnets tell us before
-    // it answers (a v6 address they did not predict costs one more exec below).
-    const v6Predicted = subnetsFromIpam(conf.ipam).some((s) => s.family === 6);
-    // The host side first (netlink, or an `ip -batch` exec); what needs only the veth (port
-    // VLANs, spoof check, container sysctls) follows it.
-    const hostP = hostSide();
+    // 1. The veth on the bridge; then what needs only the veth: port VLANs, spoof check, the
+    //    container end's sysctls. Meanwhile an address from IPAM (the delegation the early
+    //    hook started, or our host-local in-process: synchronous, hence after the others start).
+    const vethP = attachVeth(conf, key, net, { ifname, peer: ns, mac, alias: attachmentAlias(conf.name, ctx.containerId, ifname), mtu: conf.mtu });
     const portP = settleAll([
-      hostP.then(({ host }) =>
-        settleAll([setPortVlans(conf, host.ifname), conf.macspoofchk ? setupSpoofCheck(host.ifname, mac, spoofId) : undefined]),
+      vethP.then(({ host }) =>
+        settleAll([setupPortVlans(conf, host.name), conf.macspoofchk ? setupMacSpoofCheck(CURRENT_NETNS, { port: host.name, mac, id: spoofId }) : undefined]),
       ),
-      // written once the veth exists (an exec without netlink: it starts now, keys later)
-      layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, hostP) : undefined,
+      layer3 ? setContainerSysctls(ns, conf, ifname, v6Predicted, vethP) : undefined,
     ]);
-    // Without in-process netlink, the container's `ip -batch` exec starts now and gets its
-    // commands when IPAM has answered: its startup is off the critical path.
-    if (layer3 && !(await netlinkInProcess())) containerBatch = startBatch(ns);
-    // Then IPAM: the exec the executable started before its modules loaded (early-ipam.ts),
-    // or our host-local in-process, which is synchronous work on this thread, hence after
-    // the spawns. While they run, build and exercise the result schemas (built on first use).
-    const ipamP = layer3 ? ipamAdd(conf.ipamType, ctx.stdin, ctx.env, ctx.stderr) : Promise.resolve(undefined);
+    // The container end's round trip starts now and takes its operations once IPAM has answered.
+    if (layer3) containerEnd = startContainerEnd(ns, ifname);
+    const ipam = layer3 ? ipamAdd(ctx, conf.ipamType) : undefined;
+    if (ipam) undo.push(() => ipam.release());
+    const ipamP = ipam ? ipam.claim() : Promise.resolve(undefined);
     if (layer3) warmResultParsing();
     ipamP.then(() => mark("IPAM answered"), () => {});
-    portP.then(() => mark("veth and container sysctls done"), () => {});
-    const [ipamR, hostR, portR] = await Promise.allSettled([ipamP, hostP, portP]);
-    if (ipamR.status === "fulfilled" && layer3) undo.push(() => delegateDel(conf.ipamType, ctx.stdin, ipamEnv(ctx)));
-    if (hostR.status === "fulfilled") {
-      undo.push(() => deleteLink(CURRENT_NETNS, hostR.value.host.ifname));
-      if (conf.macspoofchk) undo.push(() => teardownSpoofCheck(spoofId));
+    const [ipamR, vethR, portR] = await Promise.allSettled([ipamP, vethP, portP]);
+    if (vethR.status === "fulfilled") {
+      undo.push(() => deleteLink(CURRENT_NETNS, vethR.value.host.name));
+      if (conf.macspoofchk) undo.push(() => teardownMacSpoofCheck(CURRENT_NETNS, spoofId));
     }
-    if (hostR.status === "rejected") throw hostR.reason;
-    if (portR.status === "rejected") throw portR.reason;
-    if (ipamR.status === "rejected") throw ipamR.reason;
-    const { host, bridge } = hostR.value;
+    for (const r of [vethR, portR, ipamR]) if (r.status === "rejected") throw r.reason;
+    const { host, bridge } = (vethR as PromiseFulfilledResult<HostSide>).value;
     mark("ipam+host done");
 
+    // 2. The result; with IPAM, the container end's addresses and routes, and the shared
+    //    state (gateway addresses, masquerade, forwarding) this result needs.
     const result: Result = {
       cniVersion: "1.1.0",
       interfaces: [
-        { name: bridge.ifname, mac: bridge.address ?? "" },
-        { name: host.ifname, mac: host.address ?? "" },
+        { name: bridge.name, mac: bridge.mac ?? "" },
+        { name: host.name, mac: host.mac ?? "" },
         { name: ifname, mac, sandbox: ctx.netns },
       ],
     };
-    if (layer3) {
-      const ipam = toCurrentResult(ipamR.value);
-      if (!ipam.ips?.length) throw new CniError(ErrorCode.Internal, "IPAM plugin returned missing IP config");
-      result.ips = ipam.ips;
-      if (ipam.routes) result.routes = ipam.routes;
-      if (ipam.dns) result.dns = ipam.dns;
+    if (containerEnd) {
+      const answer = toCurrentResult((ipamR as PromiseFulfilledResult<unknown>).value);
+      if (!answer.ips?.length) throw new CniError(ErrorCode.Internal, "IPAM plugin returned missing IP config");
+      result.ips = answer.ips;
+      if (answer.routes) result.routes = answer.routes;
+      if (answer.dns) result.dns = answer.dns;
       const gws = applyGateways(result, conf);
-      if (!v6Predicted && result.ips.some((i) => isV6(i.address))) await setContainerSysctls(ns, conf, ifname, true);
-      await configureContainer(ns, ifname, containerPlan(conf, result), containerBatch);
-      await coverShared(conf, key, rec, gws, result);
+      if (!v6Predicted && result.ips.some((i) => cidrVersion(i.address) === "6")) await setContainerSysctls(ns, conf, ifname, true);
+      await containerEnd.configure(containerPlan(conf, ifname, result));
+      await coverShared(conf, key, net.rec, gws, result);
     } else if (!conf.disableContainerInterface) {
       await upContainer(ns, ifname);
     }
@@ -129,8 +123,8 @@ export async function add(ctx: BridgeContext): Promise<Result> {
     if (conf.dns && (conf.dns.nameservers || conf.dns.search || conf.dns.options || conf.dns.domain)) result.dns = conf.dns;
     return result;
   } catch (e) {
-    await containerBatch?.cancel();
-    for (const u of undo.reverse()) await u().catch((err) => ctx.log.warn(`undo after failed ADD: ${String(err)}`));
+    await containerEnd?.abandon();
+    await undo.run();
     throw e;
   }
 }

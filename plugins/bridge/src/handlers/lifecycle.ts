@@ -1,5 +1,5 @@
 import { CniError, ErrorCode, VALID_ATTACHMENTS_KEY } from "@tscni/types";
-import { CURRENT_NETNS, gcContainerMasq, getLink, listLinks, runBatch } from "@tscni/net";
+import { apply, CURRENT_NETNS, gcContainerMasq, getLink, listLinks } from "@tscni/net";
 import { delegateLifecycle, type LifecycleVerb } from "@tscni/invoke";
 import { attachmentAlias, networkToken, parseAttachmentAlias } from "../alias.js";
 import type { BridgeConf } from "../config.js";
@@ -48,7 +48,7 @@ export async function deinit(ctx: BridgeContext): Promise<void> {
  */
 export async function gc(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
-  // An absent list must never read as "nothing is valid" (LIFECYCLE "GC and STATUS").
+  // An absent list must never read as "nothing is valid" (docs/lifecycle.md, GC).
   if (ctx.config[VALID_ATTACHMENTS_KEY] === undefined) {
     throw new CniError(ErrorCode.InvalidConfig, `GC needs ${VALID_ATTACHMENTS_KEY} in the config`, "the list of attachments still valid is missing; nothing was removed");
   }
@@ -62,11 +62,10 @@ async function gcOurs(ctx: BridgeContext, conf: BridgeConf): Promise<void> {
   const net = networkToken(conf.name);
   const ports = await listLinks(CURRENT_NETNS, { master: conf.bridge });
   const doomed = ports.filter((p) => {
-    const alias = (p as { ifalias?: string }).ifalias;
-    const a = parseAttachmentAlias(alias);
-    return a !== undefined && a.network === net && !validAliases.has(alias!);
+    const a = parseAttachmentAlias(p.alias);
+    return a !== undefined && a.network === net && !validAliases.has(p.alias!);
   });
-  await runBatch(CURRENT_NETNS, "ip", doomed.map((p) => ["link", "del", "dev", p.ifname]));
+  if (doomed.length) await apply(CURRENT_NETNS, doomed.map((p) => ({ op: "deleteLink", name: p.name }) as const));
   if (conf.ipMasq) await gcContainerMasq(CURRENT_NETNS, conf.name, valid);
 }
 
@@ -74,7 +73,7 @@ async function gcOurs(ctx: BridgeContext, conf: BridgeConf): Promise<void> {
 export async function status(ctx: BridgeContext): Promise<void> {
   const conf = confOf(ctx);
   const link = await getLink(CURRENT_NETNS, conf.bridge);
-  if (link && link.linkinfo?.info_kind !== "bridge") {
+  if (link && link.kind !== "bridge") {
     throw new CniError(ErrorCode.NotAvailable, `"${conf.bridge}" exists but is not a bridge`);
   }
   await forward(ctx, "STATUS", conf.ipamType);

@@ -1,7 +1,7 @@
 import { ensurePool, Releaser } from "@tscni/cluster-pool";
 import { withPool, type ClusterContext } from "./context.js";
 
-/** INIT (LIFECYCLE.md): creates the pool's definition in etcd, or checks this config against it (code 7 naming both). */
+/** INIT (docs/lifecycle.md): creates the pool's definition in etcd, or checks this config against it (code 7 naming both). */
 export function init(ctx: ClusterContext): Promise<void> {
   return withPool(
     ctx,

@@ -1,7 +1,7 @@
 import { retireStore } from "../retire-store.js";
 import { load, type HostLocalContext } from "./context.js";
 
-/** INIT (LIFECYCLE.md): validate the config, create the network's store directory and index it. Idempotent. */
+/** INIT (docs/lifecycle.md): validate the config, create the network's store directory and index it. Idempotent. */
 export function init(ctx: HostLocalContext): void {
   const { store, allocator } = load(ctx);
   store.ensure();
