@@ -15,7 +15,7 @@ const size = process.env.TSCNI_SOAK ?? "full";
 const seedOf = (name: string): number => (process.env[name] ? Number(process.env[name]) : randomInt(2 ** 31));
 const seeds = { fuzz: seedOf("THD_SEED"), crash: seedOf("THD_CRASH_SEED"), soak: seedOf("THD_SOAK_SEED"), property: seedOf("TSCNI_FC_SEED") };
 /** The fast-check property tests (fixed seed in `pnpm test`, test/setup/fast-check-seed.ts). */
-const PROPERTY_TESTS = ["packages/types/test/convert.property.test.ts", "packages/net/test/ip"];
+const PROPERTY_TESTS = ["packages/types/test/convert.property.test.ts", "packages/types/test/ip"];
 const propertyReplay = (seed: number) => `TSCNI_FC_SEED=${seed} npx vitest run ${PROPERTY_TESTS.join(" ")}`;
 const replay = [
   `seeds of this run (replay a section with its command; a seed that finds a bug joins test/hardening/seeds.ts):`,

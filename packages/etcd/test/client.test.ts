@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { leftovers } from "@tscni/testing";
+import { leftovers, runPrefix } from "@tscni/testing";
 import { EtcdCluster } from "@tscni/testing/etcd";
 import { EtcdClient, EtcdError, rangeAt, type EtcdClientOptions } from "../src/index.js";
 
@@ -17,7 +17,7 @@ let work: string;
 
 beforeAll(async () => {
   etcd = await EtcdCluster.start({ prefix: PREFIX, auth: { user: USER, password: PASSWORD, keyPrefix: "/t/" } });
-  work = mkdtempSync(join(tmpdir(), `${PREFIX}w-`));
+  work = mkdtempSync(join(tmpdir(), `${runPrefix(PREFIX)}w-`));
 }, 60_000);
 
 afterAll(async () => {

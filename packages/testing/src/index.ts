@@ -1,5 +1,5 @@
 export { exec, execOk, type ExecOptions, type ExecResult } from "./exec.js";
-export { uniqueName } from "./names.js";
+export { runPrefix, runToken, uniqueName } from "./names.js";
 export {
   createSandbox,
   withSandbox,

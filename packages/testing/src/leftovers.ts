@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { runPrefix } from "./names.js";
 
 export interface Leftovers {
   netns: string[];
@@ -9,8 +10,12 @@ export interface Leftovers {
   tmpDirs: string[];
 }
 
-/** Netns, mounts and tmp entries whose name starts with prefix; tests assert these are empty. */
-export function leftovers(prefix: string): Leftovers {
+/**
+ * Netns, mounts and tmp entries this run made under prefix (its names start with the prefix
+ * and the run token); tests assert these are empty.
+ */
+export function leftovers(testPrefix: string): Leftovers {
+  const prefix = runPrefix(testPrefix);
   const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8" });
   const netns = (list.stdout ?? "")
     .split("\n")

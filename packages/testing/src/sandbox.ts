@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exec, execOk, type ExecOptions, type ExecResult } from "./exec.js";
-import { uniqueName } from "./names.js";
+import { runPrefix, uniqueName } from "./names.js";
 import { trackDir, trackNetns, untrackDir, untrackNetns } from "./cleanup-registry.js";
 
 /** A named network namespace made by a sandbox. */
@@ -78,7 +78,7 @@ export function runIn(ns: Netns | string, argv: readonly string[], opts: RunOpti
 export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const { prefix } = opts;
   const made: Netns[] = [];
-  const tmpDir = mkdtempSync(join(tmpdir(), prefix));
+  const tmpDir = mkdtempSync(join(tmpdir(), runPrefix(prefix)));
   trackDir(tmpDir);
   let cleaned = false;
 

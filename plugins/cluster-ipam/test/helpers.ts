@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cidrContains, parseIP } from "@tscni/types/ip";
-import { createNetns, deleteNetns, distPath, leftovers, runExecutable, type Netns, type PluginRun } from "@tscni/testing";
+import { createNetns, deleteNetns, distPath, leftovers, runExecutable, runPrefix, type Netns, type PluginRun } from "@tscni/testing";
 import { EtcdCluster, type EtcdClusterOptions } from "@tscni/testing/etcd";
 import { parseBlockName } from "@tscni/cluster-pool";
 
@@ -26,7 +26,7 @@ export interface World {
 
 export async function startWorld(opts: EtcdClusterOptions & { nodes: number }): Promise<World> {
   const etcd = await EtcdCluster.start(opts);
-  const w: World = { etcd, nodes: [], work: mkdtempSync(join(tmpdir(), `${opts.prefix}w-`)), prefix: opts.prefix };
+  const w: World = { etcd, nodes: [], work: mkdtempSync(join(tmpdir(), `${runPrefix(opts.prefix)}w-`)), prefix: opts.prefix };
   try {
     for (let i = 0; i < opts.nodes; i++) {
       const n = await etcd.addNode();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { EtcdClient } from "@tscni/etcd";
 import { clusterConfigSchema, normaliseClusterConfig, poolUsage } from "@tscni/cluster-pool";
-import { createNetns, deleteNetns, EtcdCluster, leftovers, type Netns } from "@tscni/testing/etcd";
+import { createNetns, deleteNetns, EtcdCluster, leftovers, runPrefix, type Netns } from "@tscni/testing/etcd";
 import { parseWith } from "@tscni/types";
 import { createRuntime, type Runtime } from "../runtime.js";
 import type { ExecEvent } from "../options.js";
@@ -29,7 +29,7 @@ interface DemoNode {
 export async function runClusterDemo(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const pluginsDir = flag(p, "plugins-dir") ?? env.TSCNI_DEMO_PLUGINS ?? defaultPluginsDir(["bridge", "cluster-ipam"]);
   const prefix = `tscni-demo-${randomBytes(2).toString("hex")}-`;
-  const work = mkdtempSync(join(tmpdir(), prefix));
+  const work = mkdtempSync(join(tmpdir(), runPrefix(prefix)));
   const say = (s: string) => void process.stdout.write(`${s}\n`);
   process.stdout.on("error", () => {});
   const step = demoStep(say);

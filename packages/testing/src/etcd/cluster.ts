@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { exec, execOk, type ExecResult } from "../exec.js";
 import { trackDir, trackMount, trackPid, untrackDir, untrackMount, untrackPid } from "../cleanup-registry.js";
 import type { Netns } from "../sandbox.js";
+import { runPrefix } from "../names.js";
 import { makeTestCerts, type TestCerts } from "./certs.js";
 import { Fabric, FABRIC_NET, type FabricNode } from "./fabric.js";
 
@@ -87,7 +88,7 @@ export class EtcdCluster {
   }
 
   static async start(opts: EtcdClusterOptions): Promise<EtcdCluster> {
-    const dir = mkdtempSync(join(tmpdir(), `${opts.prefix}etcd-`));
+    const dir = mkdtempSync(join(tmpdir(), `${runPrefix(opts.prefix)}etcd-`));
     trackDir(dir);
     trackMount(dir);
     let fabric: Fabric | undefined;

@@ -6,3 +6,4 @@ export { makeTestCerts, type TestCerts } from "./certs.js";
 // executables helpers read their module URL at load, which a bundled CLI does not have).
 export { createNetns, deleteNetns, type Netns } from "../sandbox.js";
 export { leftovers } from "../leftovers.js";
+export { runPrefix } from "../names.js";
