@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildExecutable, prepareEntry, type BuildResult, type PreparedEntry } from "./build.js";
 import { discoverPlugins, type PluginEntry } from "./discover.js";
-import type { Target } from "./options.js";
+import { SOURCE_CONDITION, type Target } from "./options.js";
 import { pool } from "./pool.js";
 
 export interface BuildAllOptions {
@@ -42,9 +42,10 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
   const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
   for (const p of plugins) {
     // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
-    // The embedding entry (package.json "tscni.embed") stays beside the stamps.
+    // The embedding entry (package.json "tscni.embed") stays beside the stamps. The repository
+    // builds its plugins from the packages' source, not their dist/.
     let prepared: Promise<PreparedEntry> | undefined;
-    const prepare = () => (prepared ??= prepareEntry(p.entry, { workDir: join(outDir, ".tscni-build", "entries", p.name) }));
+    const prepare = () => (prepared ??= prepareEntry(p.entry, { workDir: join(outDir, ".tscni-build", "entries", p.name), conditions: [SOURCE_CONDITION] }));
     for (const target of targets) {
       jobs.push({
         name: p.name,

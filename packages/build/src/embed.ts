@@ -35,8 +35,12 @@ export function embedSpecs(entry: string, requested?: readonly string[]): { spec
   return { specs: list as string[], from: found?.dir ?? dirname(entry) };
 }
 
-/** Resolve embed specs (see embedSpecs) for an entry. Throws naming what cannot be embedded. */
-export function resolveEmbeds(entry: string, specs: readonly string[], from: string): Embed[] {
+/**
+ * Resolve embed specs (see embedSpecs) for an entry, each package's modules under the export
+ * conditions the bundlers use (`conditions` besides import/node/default). Throws naming what
+ * cannot be embedded.
+ */
+export function resolveEmbeds(entry: string, specs: readonly string[], from: string, conditions: readonly string[] = []): Embed[] {
   const seen = new Set<string>();
   return specs.map((spec) => {
     const eq = spec.indexOf("=");
@@ -48,7 +52,7 @@ export function resolveEmbeds(entry: string, specs: readonly string[], from: str
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(type)) throw new Error(`cannot embed ${spec}: "${type}" is not a plugin file name`);
     if (seen.has(type)) throw new Error(`cannot embed ${spec}: a delegate for "${type}" is already embedded`);
     seen.add(type);
-    return { type, identity: identityOf(pkg.name, pkg.version), module: mainModule(dir, pkg, spec) };
+    return { type, identity: identityOf(pkg.name, pkg.version), module: mainModule(dir, pkg, spec, conditions) };
   });
 }
 
@@ -95,24 +99,36 @@ function workspacePackages(dir: string): string[] {
   return [];
 }
 
-/** The module a package exports as `subpath` ("." also falls back to main), or undefined. */
-function exportedModule(dir: string, pkg: PackageJson, subpath: string): string | undefined {
+/** An exports target under the given conditions, as node picks it: the first key (in order) that is one of them. */
+function conditionalTarget(e: unknown, conditions: ReadonlySet<string>): string | undefined {
+  if (typeof e === "string") return e;
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return undefined;
+  for (const [key, value] of Object.entries(e)) {
+    if (!conditions.has(key)) continue;
+    const target = conditionalTarget(value, conditions);
+    if (target !== undefined) return target;
+  }
+  return undefined;
+}
+
+/** The module a package exports as `subpath` ("." also falls back to main) for an import under `conditions`, or undefined. */
+function exportedModule(dir: string, pkg: PackageJson, subpath: string, conditions: readonly string[]): string | undefined {
   const e = typeof pkg.exports === "string" && subpath === "." ? pkg.exports : (pkg.exports as Record<string, unknown> | undefined)?.[subpath];
-  const target = typeof e === "string" ? e : typeof e === "object" && e !== null ? ((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default) : subpath === "." ? pkg.main : undefined;
+  const target = e === undefined ? (subpath === "." ? pkg.main : undefined) : conditionalTarget(e, new Set([...conditions, "import", "node", "default"]));
   return typeof target === "string" ? resolve(dir, target) : undefined;
 }
 
 /** The module a package's main export names (exports["."], else main). */
-function mainModule(dir: string, pkg: PackageJson, spec: string): string {
-  const module = exportedModule(dir, pkg, ".");
+function mainModule(dir: string, pkg: PackageJson, spec: string, conditions: readonly string[]): string {
+  const module = exportedModule(dir, pkg, ".", conditions);
   if (!module) throw new Error(`cannot embed ${spec}: ${dir}/package.json names no main module (exports["."] or main)`);
   return module;
 }
 
 /** @tscni/invoke's registry as the entry's own imports reach it (the one copy its delegations consult). */
-function registryModule(entry: string): string {
+function registryModule(entry: string, conditions: readonly string[]): string {
   const dir = findInstalled("@tscni/invoke", dirname(entry));
-  const module = dir ? exportedModule(dir, JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson, "./registry") : undefined;
+  const module = dir ? exportedModule(dir, JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson, "./registry", conditions) : undefined;
   if (!module) throw new Error(`cannot embed delegates into ${entry}: its package does not depend on @tscni/invoke, which runs them`);
   return module;
 }
@@ -120,11 +136,12 @@ function registryModule(entry: string): string {
 /**
  * Write the entry the bundlers build instead of `entry` when it embeds delegates: the
  * registration first, then the plugin's main.ts. Returns `entry` itself when there is
- * nothing to embed. Files go to `workDir` (rewritten only when they change).
+ * nothing to embed. Files go to `workDir` (rewritten only when they change). `conditions`:
+ * the bundlers' export conditions (the registry must be the copy the entry's imports reach).
  */
-export function embeddingEntry(entry: string, embeds: readonly Embed[], workDir: string): string {
+export function embeddingEntry(entry: string, embeds: readonly Embed[], workDir: string, conditions: readonly string[] = []): string {
   if (embeds.length === 0) return entry;
-  const registry = registryModule(entry);
+  const registry = registryModule(entry, conditions);
   mkdirSync(workDir, { recursive: true });
   const lines = [
     "// Generated by tscni-build: the delegates this executable carries (in-process when CNI_PATH holds the same build).",

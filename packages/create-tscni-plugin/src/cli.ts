@@ -2,13 +2,15 @@
 // `npm create tscni-plugin NAME [--template chained|interface] [--dir DIR]`
 // (also `pnpm create tscni-plugin NAME`, `npx create-tscni-plugin NAME`).
 import { readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isCniError } from "@tscni/types";
 import { createProject, TEMPLATES, type TemplateName } from "./create.js";
 
+// The package's root: above src/ when run from source, above dist/src/ when compiled.
 const here = dirname(fileURLToPath(import.meta.url));
-const pkg = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as { version: string; tscniPins: { zod: string; typescript: string; vitest: string } };
+const root = join(here, basename(dirname(here)) === "dist" ? "../.." : "..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string; tscniPins: { zod: string; typescript: string; vitest: string } };
 
 const USAGE = `usage: npm create tscni-plugin NAME [-- --template ${TEMPLATES.join("|")}] [--dir DIR]
 
@@ -44,7 +46,7 @@ try {
     ...(args.dir ? { dir: args.dir } : {}),
     ...(args.template ? { template: args.template as TemplateName } : {}),
     versions: { tscni: pkg.version, ...pkg.tscniPins },
-    templatesDir: join(here, "..", "templates"),
+    templatesDir: join(root, "templates"),
   });
   const where = relative(process.cwd(), r.dir) || ".";
   process.stdout.write(

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { addNetns, delNetns, listNetns, netnsPath } from "../src/cli/netns.js";
 import { cnitoolContainerId } from "../src/cli/setup.js";
+import { nodeTs } from "@tscni/testing/repo";
 import { World } from "./helpers/env.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -13,7 +14,8 @@ const MAIN = join(ROOT, "packages/runtime/src/cli/main.ts");
 
 function tscni(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const [node, ...argv] = nodeTs(MAIN, ...args);
+    const child = spawn(node!, argv, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { nodeTs } from "@tscni/testing/repo";
 import { World } from "./helpers/env.js";
 
 let w: World;
@@ -82,7 +83,8 @@ describe("locking (docs/lifecycle.md serialisation)", () => {
     w = new World();
     w.writeList("net1", [{ type: "fake-a", sleepMs: { GC: 60000 } }]);
     const here = dirname(fileURLToPath(import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1"], { stdio: "ignore", cwd: join(here, "..", "..", "..") });
+    const [node, ...args] = nodeTs(join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1");
+    const child = spawn(node!, args, { stdio: "ignore", cwd: join(here, "..", "..", "..") });
     pids.push(child.pid!);
     await until(() => w.calls().some((c) => c.cmd === "GC"), "the child's GC to start");
     pids.push(w.calls().find((c) => c.cmd === "GC")!.pid); // the hung plugin, killed in afterEach

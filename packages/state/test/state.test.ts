@@ -76,7 +76,8 @@ async function holdInChild(dir: string, name: string) {
   const lockModule = new URL("../src/lock.ts", import.meta.url).pathname;
   const script = `import { withLock } from ${JSON.stringify(lockModule)};
     await withLock(${JSON.stringify(name)}, async () => { process.stdout.write("held\\n"); await new Promise(() => setInterval(() => {}, 1000)); }, { dir: ${JSON.stringify(dir)} });`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  // tsx, with our packages resolved to their source (@tscni/testing/repo's nodeTs, which this package cannot depend on).
+  const child = spawn(process.execPath, ["--conditions=tscni-source", "--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once("data", () => resolve());
     child.once("exit", (c) => reject(new Error(`holder exited ${c}`)));

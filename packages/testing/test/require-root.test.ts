@@ -4,13 +4,14 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import requireRoot, { hostProblems } from "../src/require-root.js";
+import { nodeTs } from "../repo/index.js";
 
 const MODULE = join(import.meta.dirname, "../src/require-root.ts");
 
 /** Run the check in a child as another user (nobody), with a PATH of our choosing. */
 function asNobody(path: string): { status: number | null; stdout: string; stderr: string } {
   const script = `import(${JSON.stringify(MODULE)}).then((m) => { try { m.default(); console.log("ok"); } catch (e) { console.log(e.message); process.exit(3); } })`;
-  const r = spawnSync("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", "-e", script], {
+  const r = spawnSync("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...nodeTs("-e", script)], {
     encoding: "utf8",
     env: { PATH: path, HOME: "/tmp" },
   });

@@ -74,7 +74,7 @@ export function measureStartup(cases: readonly StartupCase[], opts: StartupOptio
   return cases.map((c) => ({ name: c.name, cpuMs: median(cpu.get(c.name)!), wallMs: median(wall.get(c.name)!), rounds }));
 }
 
-/** CLI: `node --import tsx test/bench/tools/startup-cpu.ts [--rounds N] [--batch N] [--concurrent] name=/path ...` (CNI_COMMAND=VERSION). */
+/** CLI: `node --conditions=tscni-source --import tsx test/bench/tools/startup-cpu.ts [--rounds N] [--batch N] [--concurrent] name=/path ...` (CNI_COMMAND=VERSION). */
 function main(argv: string[]): void {
   const opts: StartupOptions = {};
   const cases: StartupCase[] = [];

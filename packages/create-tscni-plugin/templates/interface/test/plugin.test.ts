@@ -2,8 +2,8 @@
 // way a runtime runs it, with tscni's host-local as its IPAM plugin in CNI_PATH, inside
 // throwaway network namespaces.
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTargets, createSandbox, leftovers, runExecutable, type BuiltTargets, type Netns, type Sandbox } from "@tscni/testing";
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   sb = await createSandbox({ prefix: PREFIX, containers: 0 });
   bins = await buildTargets(join(import.meta.dirname, "../src/main.ts"), join(sb.tmpDir, "build"), "{{type}}");
   // The IPAM plugin, built from the published package like any plugin, under its own name.
-  const ipam = await buildTargets(createRequire(import.meta.url).resolve("@tscni/host-local/main"), join(sb.tmpDir, "build"), "host-local");
+  const ipam = await buildTargets(fileURLToPath(import.meta.resolve("@tscni/host-local/main")), join(sb.tmpDir, "build"), "host-local");
   cniPath = join(sb.tmpDir, "cni-bin");
   mkdirSync(cniPath);
   symlinkSync(ipam.standalone, join(cniPath, "host-local"));
