@@ -1,9 +1,12 @@
 import { defineConfig } from "vitest/config";
+import { sourceConditions } from "./test/setup/source-conditions.js";
 
 // CI asks for a JSON report by naming its file (pnpm 12 would swallow a --reporter flag).
 const jsonReport = process.env.TSCNI_JSON_REPORT;
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript source.
+  plugins: [sourceConditions()],
   test: {
     ...(jsonReport ? { reporters: ["default", "json"], outputFile: { json: jsonReport } } : {}),
     include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],

@@ -1,7 +1,7 @@
 // Fill a Containerfile build context with the executable and what it needs to run in an
 // empty image: the dynamic loader and the shared libraries `ldd` names, at the paths the
 // executable expects them. Usage:
-//   node --import tsx deploy/image-context.ts EXECUTABLE CONTEXT_DIR
+//   node --conditions=tscni-source --import tsx deploy/image-context.ts EXECUTABLE CONTEXT_DIR
 // then `podman build -f deploy/Containerfile CONTEXT_DIR`.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, symlinkSync } from "node:fs";
@@ -41,7 +41,7 @@ export function prepareContext(executable: string, context: string): string[] {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const [exe, ctx] = process.argv.slice(2);
   if (!exe || !ctx) {
-    process.stderr.write("usage: node --import tsx deploy/image-context.ts EXECUTABLE CONTEXT_DIR\n");
+    process.stderr.write("usage: node --conditions=tscni-source --import tsx deploy/image-context.ts EXECUTABLE CONTEXT_DIR\n");
     process.exit(2);
   }
   for (const f of prepareContext(exe, ctx)) process.stdout.write(`${f}\n`);

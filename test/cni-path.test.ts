@@ -4,7 +4,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, distPath, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 const PREFIX = "tcp-";
 let sb: Sandbox;

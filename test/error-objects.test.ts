@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, distPath, exec, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, exec, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 const PREFIX = "teo-";
 let sb: Sandbox;

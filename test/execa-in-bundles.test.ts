@@ -8,8 +8,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildExecutable, discoverPlugins } from "@tscni/build";
-import { distPath, REPO_ROOT } from "@tscni/testing";
+import { buildExecutable } from "@tscni/build";
+import { discoverPlugins } from "../packages/build/src/discover.js";
+import { distPath, REPO_ROOT } from "@tscni/testing/repo";
 
 const TARGETS = ["standalone", "node"] as const;
 const entries = discoverPlugins(REPO_ROOT);

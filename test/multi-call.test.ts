@@ -8,8 +8,10 @@
 import { linkSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMultiCall, compileWithModuleMarks, markedModules, multiCallPlugins, prepareMultiCall } from "@tscni/build";
-import { createSandbox, leftovers, REPO_ROOT, runExecutable, type Sandbox } from "@tscni/testing";
+import { buildMultiCall, compileWithModuleMarks, markedModules, prepareMultiCall } from "@tscni/build";
+import { multiCallPlugins } from "../packages/build/src/discover.js";
+import { createSandbox, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { REPO_ROOT } from "@tscni/testing/repo";
 
 let sb: Sandbox;
 let marked: string;

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "@tscni/testing";
+import { REPO_ROOT } from "@tscni/testing/repo";
 
 const PLUGINS = join(REPO_ROOT, "plugins");
 const plugins = readdirSync(PLUGINS)

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { distPath, exec, REPO_ROOT } from "@tscni/testing";
+import { exec } from "@tscni/testing";
+import { distPath, REPO_ROOT } from "@tscni/testing/repo";
 import { prepareContext } from "../../deploy/image-context.js";
 import { libpodParentExists, Podman } from "./podman.js";
 

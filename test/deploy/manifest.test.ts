@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { ConfigMap } from "kubernetes-models/v1";
 import { DaemonSet } from "kubernetes-models/apps/v1";
 import { parseConfList } from "@tscni/runtime";
-import { REPO_ROOT } from "@tscni/testing";
+import { REPO_ROOT } from "@tscni/testing/repo";
 
 const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, "deploy/daemonset.yaml"), "utf8")).map((d) => d.toJS() as Record<string, any>);
 const byKind = (kind: string) => docs.find((d) => d.kind === kind)!;

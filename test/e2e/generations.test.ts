@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "@tscni/runtime";
-import { canConnect, createSandbox, distPath, leftovers, type Netns, type Sandbox } from "@tscni/testing";
+import { canConnect, createSandbox, leftovers, type Netns, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 const PREFIX = "tgn-";
 let sb: Sandbox;

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { canConnect, createSandbox, distPath, exec, leftovers, type Sandbox } from "@tscni/testing";
+import { canConnect, createSandbox, exec, leftovers, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 const PREFIX = "tgo-";
 let sb: Sandbox;

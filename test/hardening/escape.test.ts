@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { distPath, leftovers, runExecutable, createSandbox, type Sandbox } from "@tscni/testing";
+import { leftovers, runExecutable, createSandbox, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { diffState, snapshot, type HostState } from "./lib/host-state.js";
 import { writeSection } from "./lib/report.js";
 import { violation } from "./lib/outcome.js";

@@ -1,7 +1,8 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { distPath, leftovers, withSandbox } from "@tscni/testing";
+import { leftovers, withSandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import type { PluginName } from "./lib/gen.js";
 import { writeSection } from "./lib/report.js";
 import { fuzzReplay, fuzzWindows } from "./lib/run-seeds.js";

@@ -6,7 +6,7 @@ import { randomInt } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "@tscni/testing";
+import { REPO_ROOT } from "@tscni/testing/repo";
 import { formatReport } from "./lib/format-report.js";
 import { readSections } from "./lib/report.js";
 import { soakReplay } from "./lib/run-seeds.js";

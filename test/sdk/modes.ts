@@ -1,5 +1,6 @@
 // The four ways the fixture plugin runs in these tests; every case runs in each.
-import { bunBinary, distPath, exec, executableRunners, runInProcess, type PluginRun, type RunPluginOptions } from "@tscni/testing";
+import { exec, runInProcess, type PluginRun, type RunPluginOptions } from "@tscni/testing";
+import { bunBinary, distPath, executableRunners } from "@tscni/testing/repo";
 import { fixturePlugin } from "../fixture-plugin/src/index.js";
 
 export interface Mode {

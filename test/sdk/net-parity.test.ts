@@ -3,7 +3,8 @@
 // bundle runs under bun (netlink again). Code and msg are equal; details say how it ran.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bunBinary, buildTargets, createSandbox, runExecutable, type BuiltTargets, type Sandbox } from "@tscni/testing";
+import { buildTargets, createSandbox, runExecutable, type BuiltTargets, type Sandbox } from "@tscni/testing";
+import { bunBinary } from "@tscni/testing/repo";
 
 let sb: Sandbox;
 let bins: BuiltTargets;

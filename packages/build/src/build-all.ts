@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { prepareEntry, writeExecutable, type BuildResult, type PreparedEntry } from "./build.js";
 import { discoverPlugins, MULTI_CALL_NAME, multiCallPlugins, type PluginEntry } from "./discover.js";
 import { prepareMultiCall } from "./multi-call.js";
-import type { Target } from "./options.js";
+import { SOURCE_CONDITION, type Target } from "./options.js";
 import { pool } from "./pool.js";
 
 export interface BuildAllOptions {
@@ -45,7 +45,9 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
 
   const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
   // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
-  // The generated entry (embedding, or the multi-call dispatcher) stays beside the stamps.
+  // The generated entry (embedding, or the multi-call dispatcher) stays beside the stamps. The
+  // repository builds its plugins from the packages' source, not their dist/.
+  const conditions = [SOURCE_CONDITION];
   const add = (name: string, entry: string | undefined, prepare: (workDir: string) => Promise<PreparedEntry>) => {
     let prepared: Promise<PreparedEntry> | undefined;
     const once = () => (prepared ??= prepare(join(outDir, ".tscni-build", "entries", name)));
@@ -53,10 +55,10 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
       jobs.push({ name, target, run: async () => writeExecutable(entry, { target, outfile: outputPath(name, target, outDir), force: opts.force, prepared: await once() }, once) });
     }
   };
-  for (const p of plugins) add(p.name, p.entry, (workDir) => prepareEntry(p.entry, { workDir }));
+  for (const p of plugins) add(p.name, p.entry, (workDir) => prepareEntry(p.entry, { workDir, conditions }));
   if (!opts.only?.length || opts.only.includes(MULTI_CALL_NAME)) {
     const held = multiCallPlugins(root);
-    add(MULTI_CALL_NAME, undefined, (workDir) => prepareMultiCall(held, workDir));
+    add(MULTI_CALL_NAME, undefined, (workDir) => prepareMultiCall(held, workDir, conditions));
   }
   const settled = await pool(
     jobs.map((j) => j.run),

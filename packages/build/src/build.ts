@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { embeddingEntry, embedSpecs, resolveEmbeds } from "./embed.js";
 import { bundleForNode, type NodeBundle } from "./node-bundle.js";
-import { BUN_FLAGS, type Target } from "./options.js";
+import { BUN_FLAGS, defaultConditions, type Target } from "./options.js";
 import { identityTrailer } from "./identity.js";
 import { compileStandalone } from "./standalone.js";
 import { buildKey, isUpToDate, recordKey } from "./stamp.js";
@@ -18,6 +18,12 @@ export interface EmbedOptions {
   embed?: readonly string[];
   /** Where the generated embedding entry goes; default: a temporary directory removed after the build. */
   workDir?: string;
+  /**
+   * Export conditions the bundlers resolve besides their defaults; default: SOURCE_CONDITION
+   * when this process resolves it (`node --conditions=tscni-source`: this repository), so our
+   * packages are built from their source there and from their compiled files elsewhere.
+   */
+  conditions?: readonly string[];
 }
 
 export interface BuildOptions extends EmbedOptions {
@@ -34,6 +40,8 @@ export interface PreparedEntry {
   source: string;
   /** Delegate types the executable runs in-process. */
   embedded: string[];
+  /** The export conditions it was resolved with (the standalone compile uses the same). */
+  conditions: readonly string[];
   bundle: NodeBundle;
   /** The identity line appended to both targets ("" for none). */
   trailer: string;
@@ -68,10 +76,11 @@ function getBunVersion(): string {
 
 /** Resolve the entry's embeds, write its embedding entry into `workDir`, bundle it for node. */
 export async function prepareEntry(entry: string, opts: EmbedOptions & { workDir: string }): Promise<PreparedEntry> {
+  const conditions = opts.conditions ?? defaultConditions();
   const { specs, from } = embedSpecs(entry, opts.embed);
-  const embeds = resolveEmbeds(entry, specs, from);
-  const source = embeddingEntry(entry, embeds, opts.workDir);
-  return { source, embedded: embeds.map((e) => e.type), bundle: await bundleForNode(source), trailer: identityTrailer(entry) };
+  const embeds = resolveEmbeds(entry, specs, from, conditions);
+  const source = embeddingEntry(entry, embeds, opts.workDir, conditions);
+  return { source, embedded: embeds.map((e) => e.type), conditions, bundle: await bundleForNode(source, { conditions }), trailer: identityTrailer(entry) };
 }
 
 /** Build one plugin entry (a main.ts calling pluginMain) into a single executable file. */
@@ -96,7 +105,7 @@ export async function writeExecutable(entry: string | undefined, opts: BuildOpti
     if (opts.target === "node") {
       upToDate = !writeIfChanged(outfile, prep.bundle.code + prep.trailer) && !opts.force;
     } else {
-      const flags = prep.standaloneFlags ?? [];
+      const flags = [...(prep.standaloneFlags ?? []), ...prep.conditions.map((c) => `--conditions=${c}`)];
       const key = buildKey(prep.bundle.code + prep.trailer, getBunVersion(), [...BUN_FLAGS, ...flags].join(" "));
       upToDate = !opts.force && isUpToDate(outfile, key);
       if (!upToDate) {

@@ -1,4 +1,5 @@
-// Runs under Bun: `bun module-marks-bun.ts ENTRY OUTFILE [--splitting]` compiles ENTRY like the
+// Runs under Bun: `bun module-marks-bun.ts ENTRY OUTFILE --splitting|--no-splitting [CONDITION...]`
+// compiles ENTRY (export conditions as the prepared entry resolved them) like the
 // standalone target (compile, minify, bytecode, no autoload; ESM chunks per dynamic import with
 // --splitting, as multi-call files are built) with one line added at the top of every
 // module, `console.error("tscni-module <path>")`: the executable then reports each module as
@@ -10,13 +11,14 @@ declare const Bun: {
 
 export {};
 
-const [entry, outfile, split] = process.argv.slice(2);
+const [entry, outfile, split, ...conditions] = process.argv.slice(2);
 const loaders: Record<string, string> = { ts: "ts", js: "js", mjs: "js", cjs: "js" };
 const r = await Bun.build({
   entrypoints: [entry],
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, autoloadTsconfig: false, autoloadPackageJson: false },
   minify: true,
   bytecode: true,
+  ...(conditions.length ? { conditions } : {}),
   ...(split === "--splitting" ? { format: "esm", splitting: true } : {}),
   plugins: [
     {

@@ -12,9 +12,9 @@ export const MODULE_MARK = "tscni-module ";
  * into a standalone executable that writes `tscni-module <path>` on stderr as each module is
  * evaluated: how tests check that a call loads only what it needs. Not for shipping.
  */
-export async function compileWithModuleMarks(prep: Pick<PreparedEntry, "source" | "standaloneFlags">, outfile: string): Promise<void> {
-  const split = prep.standaloneFlags?.includes("--splitting") ? ["--splitting"] : [];
-  await runTool([bunPath(), fileURLToPath(new URL("./module-marks-bun.ts", import.meta.url)), prep.source, outfile, ...split]);
+export async function compileWithModuleMarks(prep: Pick<PreparedEntry, "source" | "standaloneFlags" | "conditions">, outfile: string): Promise<void> {
+  const split = prep.standaloneFlags?.includes("--splitting") ? "--splitting" : "--no-splitting";
+  await runTool([bunPath(), fileURLToPath(new URL("./module-marks-bun.ts", import.meta.url)), prep.source, outfile, split, ...prep.conditions]);
   chmodSync(outfile, 0o755);
 }
 

@@ -16,9 +16,14 @@ export interface NodeBundle {
  */
 const REQUIRE_SHIM = 'if(typeof require>"u")globalThis.require=process.getBuiltinModule("module").createRequire(process.argv[1]);';
 
-/** Bundle an entry into one CommonJS file for Node >= 20 (also runnable by bun). No top-level await in main.ts. */
-export async function bundleForNode(entry: string, opts: { minify?: boolean } = {}): Promise<NodeBundle> {
+/**
+ * Bundle an entry into one CommonJS file for Node >= 20 (also runnable by bun). No top-level
+ * await in main.ts. `conditions`: export conditions to resolve besides esbuild's defaults.
+ */
+export async function bundleForNode(entry: string, opts: { minify?: boolean; conditions?: readonly string[] } = {}): Promise<NodeBundle> {
   const r = await esbuild.build({
+    // esbuild drops its default "module" condition once custom ones are given: keep it.
+    ...(opts.conditions?.length ? { conditions: [...opts.conditions, "module"] } : {}),
     entryPoints: [entry],
     bundle: true,
     platform: "node",

@@ -23,3 +23,33 @@ export const BUN_FLAGS = [
 
 /** First line of the node target: an executable that finds node on PATH. */
 export const NODE_SHEBANG = "#!/usr/bin/env node";
+
+/**
+ * The export condition under which every @tscni package names its TypeScript source
+ * (`"tscni-source": "./src/x.ts"` beside `types` and `import` of the compiled dist/). A
+ * build or a test run that resolves it uses our packages' source: this repository's own
+ * builds and tests do; an author's project resolves the compiled files.
+ */
+export const SOURCE_CONDITION = "tscni-source";
+
+/** The custom export conditions this process resolves with (node's `--conditions`/`-C`, in its arguments or NODE_OPTIONS). */
+export function processConditions(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ""): string[] {
+  const args = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)];
+  const found: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^(?:--conditions|-C)(?:=(.*))?$/.exec(args[i]!);
+    if (!m) continue;
+    const value = m[1] ?? args[++i];
+    if (value && !found.includes(value)) found.push(value);
+  }
+  return found;
+}
+
+/**
+ * A build's export conditions unless told: SOURCE_CONDITION when the process running the build
+ * resolves it (this repository's tools and tests: our packages built from source), else none
+ * (an author's project: our packages' compiled files).
+ */
+export function defaultConditions(): string[] {
+  return processConditions().includes(SOURCE_CONDITION) ? [SOURCE_CONDITION] : [];
+}

@@ -52,18 +52,30 @@ function workspacePackages(dir: string): string[] {
   return [];
 }
 
-/** The module a package exports as `subpath` ("." also falls back to main), or undefined. */
-export function exportedModule(dir: string, pkg: PackageJson, subpath: string): string | undefined {
+/** An exports target under the given conditions, as node picks it: the first key (in order) that is one of them. */
+function conditionalTarget(e: unknown, conditions: ReadonlySet<string>): string | undefined {
+  if (typeof e === "string") return e;
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return undefined;
+  for (const [key, value] of Object.entries(e)) {
+    if (!conditions.has(key)) continue;
+    const target = conditionalTarget(value, conditions);
+    if (target !== undefined) return target;
+  }
+  return undefined;
+}
+
+/** The module a package exports as `subpath` ("." also falls back to main) for an import under `conditions`, or undefined. */
+export function exportedModule(dir: string, pkg: PackageJson, subpath: string, conditions: readonly string[] = []): string | undefined {
   const e = typeof pkg.exports === "string" && subpath === "." ? pkg.exports : (pkg.exports as Record<string, unknown> | undefined)?.[subpath];
-  const target = typeof e === "string" ? e : typeof e === "object" && e !== null ? ((e as Record<string, unknown>).import ?? (e as Record<string, unknown>).default) : subpath === "." ? pkg.main : undefined;
+  const target = e === undefined ? (subpath === "." ? pkg.main : undefined) : conditionalTarget(e, new Set([...conditions, "import", "node", "default"]));
   return typeof target === "string" ? resolve(dir, target) : undefined;
 }
 
 /** `subpath` of package `name` as the imports of code in one of `dirs` reach it (the first that does), or undefined. */
-export function reachableModule(name: string, subpath: string, dirs: readonly string[]): string | undefined {
+export function reachableModule(name: string, subpath: string, dirs: readonly string[], conditions: readonly string[] = []): string | undefined {
   for (const d of dirs) {
     const dir = findInstalled(name, d);
-    const module = dir ? exportedModule(dir, readPackageJson(dir), subpath) : undefined;
+    const module = dir ? exportedModule(dir, readPackageJson(dir), subpath, conditions) : undefined;
     if (module) return module;
   }
   return undefined;

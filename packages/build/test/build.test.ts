@@ -8,6 +8,7 @@ import { buildExecutable } from "../src/index.js";
 import { readIdentity } from "@tscni/state/identity";
 import { bunPath } from "../src/bun-path.js";
 import { runTool } from "../src/run-tool.js";
+import { SOURCE_CONDITION } from "../src/options.js";
 import { discoverPlugins } from "../src/discover.js";
 import { REPO_ROOT } from "../src/build-all.js";
 
@@ -127,10 +128,11 @@ describe("discoverPlugins", () => {
 });
 
 describe("tscni-build command", () => {
-  const bin = join(REPO_ROOT, "packages/build/bin/tscni-build.mjs");
+  // The CLI's source through tsx (the compiled bin is run from node_modules by test/publish).
+  const bin = [process.execPath, `--conditions=${SOURCE_CONDITION}`, "--import", "tsx", join(REPO_ROOT, "packages/build/src/cli.ts")];
   it("builds the node target from the command line", async () => {
     const out = join(dir, "cli-out");
-    const r = await exec([process.execPath, bin, entry, "--target", "node", "-o", out], { env: process.env });
+    const r = await exec([...bin, entry, "--target", "node", "-o", out], { env: process.env });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(out);
@@ -138,7 +140,7 @@ describe("tscni-build command", () => {
     expect(JSON.parse(run.stdout).cmd).toBe("DEL");
   });
   it("exits 2 with usage on bad arguments", async () => {
-    const r = await exec([process.execPath, bin, entry], { env: process.env });
+    const r = await exec([...bin, entry], { env: process.env });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("usage: tscni-build");
   });

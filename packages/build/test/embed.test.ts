@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { identityLine, readIdentity } from "@tscni/state/identity";
-import { buildExecutable, embedSpecs, resolveEmbeds } from "../src/index.js";
+import { buildExecutable, embedSpecs, resolveEmbeds, SOURCE_CONDITION } from "../src/index.js";
 import { REPO_ROOT } from "../src/build-all.js";
 
 const root = mkdtempSync(join(tmpdir(), "tb-embed-"));
@@ -143,12 +143,15 @@ describe("resolving embed specs", () => {
     expect(resolveEmbeds(entry, ["../delegate"], mainDir)).toEqual([{ type: "tbd-ipam", identity: "@t/tbd-ipam@2.0.0", module: join(root, "delegate", "src", "index.ts") }]);
   });
 
-  it("finds workspace packages by name (this repository's host-local for the bridge)", () => {
+  it("finds workspace packages by name (this repository's host-local for the bridge), its module as the bundlers' conditions pick it", () => {
     const bridge = join(REPO_ROOT, "plugins", "bridge", "src", "main.ts");
     const { specs, from } = embedSpecs(bridge);
     expect(specs).toEqual(["@tscni/host-local"]);
-    const version = (JSON.parse(readFileSync(join(REPO_ROOT, "plugins", "host-local", "package.json"), "utf8")) as { version: string }).version;
-    expect(resolveEmbeds(bridge, specs, from)).toEqual([{ type: "host-local", identity: `@tscni/host-local@${version}`, module: join(REPO_ROOT, "plugins", "host-local", "src", "index.ts") }]);
+    const dir = join(REPO_ROOT, "plugins", "host-local");
+    const version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+    const embed = (module: string) => [{ type: "host-local", identity: `@tscni/host-local@${version}`, module }];
+    expect(resolveEmbeds(bridge, specs, from, [SOURCE_CONDITION])).toEqual(embed(join(dir, "src", "index.ts")));
+    expect(resolveEmbeds(bridge, specs, from)).toEqual(embed(join(dir, "dist", "src", "index.js")));
   });
 
   it("refuses what cannot be embedded, naming it", async () => {

@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBuildIdentity } from "@tscni/state/identity";
-import { buildMultiCall, compileWithModuleMarks, markedModules, multiCallEntries, multiCallPlugins, prepareMultiCall, type BuildResult } from "../src/index.js";
+import { buildMultiCall, compileWithModuleMarks, markedModules, multiCallEntries, prepareMultiCall, type BuildResult } from "../src/index.js";
+import { multiCallPlugins } from "../src/discover.js";
 import { REPO_ROOT } from "../src/build-all.js";
+import { SOURCE_CONDITION } from "../src/options.js";
 
 const root = mkdtempSync(join(tmpdir(), "tb-multi-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -107,7 +109,7 @@ describe("tscni-build --multi: an author's plugin with ours", () => {
 
   it("the tscni-build command line", () => {
     const outfile = join(root, "cli", "two");
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "packages/build/bin/tscni-build.mjs"), "--multi", `mtu=${SET_MTU}`, LOOPBACK, "--target", "node", "-o", outfile], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [`--conditions=${SOURCE_CONDITION}`, "--import", "tsx", join(REPO_ROOT, "packages/build/src/cli.ts"), "--multi", `mtu=${SET_MTU}`, LOOPBACK, "--target", "node", "-o", outfile], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("holds mtu, loopback");
     expect(versionsOf(outfile, ["mtu"])).toEqual(SET_MTU_VERSIONS);

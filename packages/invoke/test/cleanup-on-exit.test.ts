@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from "vitest";
 const BUN = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url));
 const HOLD = fileURLToPath(new URL("./fixtures/hold-program.ts", import.meta.url));
 
-const runtimes = { node: [process.execPath, "--import", "tsx", HOLD], bun: [BUN, HOLD] } as const;
+// Our packages resolve to their source (this package cannot depend on @tscni/testing/repo's nodeTs).
+const runtimes = { node: [process.execPath, "--conditions=tscni-source", "--import", "tsx", HOLD], bun: [BUN, "--conditions=tscni-source", HOLD] } as const;
 
 /** Alive and not a zombie (an orphan's zombie may wait for a reaper that never comes). */
 function running(pid: number): boolean {

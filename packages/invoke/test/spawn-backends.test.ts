@@ -66,7 +66,7 @@ describe("runPlugin and delegate on both runtimes, with execa and with the light
     check(r, p.dir);
   });
   it("under Bun (execa over Bun's node:child_process; the light spawn is Bun.spawn), as the standalone plugins run", { timeout: 30_000 }, async () => {
-    const { stdout } = await execa(BUN, [MAIN, p.dir], { timeout: 20_000 });
+    const { stdout } = await execa(BUN, ["--conditions=tscni-source", MAIN, p.dir], { timeout: 20_000 });
     const r = JSON.parse(stdout) as Record<string, unknown>;
     expect(r.bun).toBe(true);
     check(r, p.dir);

@@ -1,4 +1,4 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, loadCniArgs } from "@tscni/types";
 import { formatIP, parseCIDR, parseIP, unmap, type IPAddr } from "@tscni/types/ip";
 import { bad, ipAt, isReservedAddress, rangeFor, type Range, type RangeSet } from "./range.js";
 
@@ -11,28 +11,15 @@ export function requestedIPAt(path: string, s: string): IPAddr {
   return unmap(c.ip);
 }
 
-function truthy(path: string, v: string): boolean {
-  const l = v.toLowerCase();
-  if (l === "1" || l === "true") return true;
-  if (l === "0" || l === "false") return false;
-  throw new CniError(ErrorCode.InvalidEnv, `CNI_ARGS ${path}: boolean expected, got ${JSON.stringify(v)}`);
-}
-
 /** CNI_ARGS as Go's IPAMEnvArgs reads them: IP and IgnoreUnknown; other keys fail unless IgnoreUnknown is set. */
 export function ipFromCniArgs(args: ReadonlyArray<readonly [string, string]>): IPAddr | undefined {
-  let ignoreUnknown = false;
-  for (const [k, v] of args) if (k === "IgnoreUnknown") ignoreUnknown = truthy(k, v);
-  let ip: IPAddr | undefined;
-  for (const [k, v] of args) {
-    if (k === "IP") {
-      const c = v.includes("/") ? parseCIDR(v)?.ip : parseIP(v);
-      if (!c) throw new CniError(ErrorCode.InvalidEnv, `CNI_ARGS IP: invalid IP address ${JSON.stringify(v)}`);
-      ip = unmap(c);
-    } else if (k !== "IgnoreUnknown" && !ignoreUnknown) {
-      throw new CniError(ErrorCode.InvalidEnv, `CNI_ARGS: unknown args ${JSON.stringify(k)}`, "set IgnoreUnknown=1 to ignore keys the IPAM plugin does not know");
-    }
-  }
-  return ip;
+  return loadCniArgs(args, ["IP"], (get) => {
+    const v = get("IP");
+    if (v === undefined) return undefined;
+    const c = v.includes("/") ? parseCIDR(v)?.ip : parseIP(v);
+    if (!c) throw new CniError(ErrorCode.InvalidEnv, `CNI_ARGS IP: invalid IP address ${JSON.stringify(v)}`);
+    return unmap(c);
+  });
 }
 
 /**

@@ -16,4 +16,5 @@ export { setupMacSpoofCheck, teardownMacSpoofCheck, type MacSpoofCheck } from ".
 export { openNetns, sameNetns, runIn, CURRENT_NETNS, NetnsError, type Netns } from "./netns.js";
 export { run, execStats, resetExecStats, ExecError, type ExecFailure, type ExecResult, type ExecOptions } from "./exec.js";
 export { checkIfName } from "@tscni/types/names";
+export { checkInterfaceIPs, checkRoutes, expectAddresses, expectRoutes } from "./check-result.js";
 export * from "./masq/index.js";

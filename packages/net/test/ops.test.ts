@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { bunPath } from "@tscni/build";
+import { bunTs, nodeTs } from "@tscni/testing/repo";
 import { cleanupAll, kernelHasVlanFiltering, leftoverNetns, newNetns, type TestNs } from "./sandbox.js";
 
 const VLAN = kernelHasVlanFiltering();
@@ -28,9 +28,9 @@ interface Runner {
 }
 
 const RUNNERS: Runner[] = [
-  { name: "iproute2 backend (node)", backend: "iproute2", setns: false, argv: [process.execPath, "--import", "tsx", MAIN], env: {} },
-  { name: "netlink backend (bun, as the standalone build)", backend: "netlink", setns: true, argv: [bunPath(), MAIN], env: {} },
-  { name: "iproute2 backend forced under bun (TSCNI_NET_BACKEND=iproute2)", backend: "iproute2", setns: true, argv: [bunPath(), MAIN], env: { TSCNI_NET_BACKEND: "iproute2" } },
+  { name: "iproute2 backend (node)", backend: "iproute2", setns: false, argv: nodeTs(MAIN), env: {} },
+  { name: "netlink backend (bun, as the standalone build)", backend: "netlink", setns: true, argv: bunTs(MAIN), env: {} },
+  { name: "iproute2 backend forced under bun (TSCNI_NET_BACKEND=iproute2)", backend: "iproute2", setns: true, argv: bunTs(MAIN), env: { TSCNI_NET_BACKEND: "iproute2" } },
 ];
 
 const ipj = (ns: TestNs, ...args: string[]) => JSON.parse(execFileSync("ip", ["-n", ns.name, "-json", "-details", ...args], { encoding: "utf8" }) || "[]");

@@ -36,7 +36,7 @@ describe("run() on both spawn backends", () => {
     expect(r).toMatchObject(expected);
   });
   it("under Bun (Bun.spawn), as the standalone plugins run", { timeout: 30_000 }, () => {
-    const r = JSON.parse(execFileSync(BUN, [MAIN], { encoding: "utf8", timeout: 20_000 })) as Record<string, unknown>;
+    const r = JSON.parse(execFileSync(BUN, ["--conditions=tscni-source", MAIN], { encoding: "utf8", timeout: 20_000 })) as Record<string, unknown>;
     expect(r.bun).toBe(true);
     expect(r).toMatchObject(expected);
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { bunPath } from "@tscni/build";
+import { bunTs } from "@tscni/testing/repo";
 
 // One dir per test file (this module is loaded per file), removed after its tests.
 const dir = mkdtempSync(join(tmpdir(), "tn-bun-"));
@@ -16,5 +16,5 @@ let n = 0;
 export function underBun(ns: string, imports: string, body: string): any {
   const script = join(dir, `s${n++}.ts`);
   writeFileSync(script, `${imports}\n${body}\n`);
-  return JSON.parse(execFileSync("ip", ["netns", "exec", ns, bunPath(), script], { encoding: "utf8" }));
+  return JSON.parse(execFileSync("ip", ["netns", "exec", ns, ...bunTs(script)], { encoding: "utf8" }));
 }

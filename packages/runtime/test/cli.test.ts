@@ -4,9 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { distPath, type ExecutableTarget } from "@tscni/testing";
+import { distPath, type ExecutableTarget } from "@tscni/testing/repo";
 import { addNetns, delNetns, listNetns, netnsPath } from "../src/cli/netns.js";
 import { cnitoolContainerId } from "../src/cli/setup.js";
+import { nodeTs } from "@tscni/testing/repo";
 import { World } from "./helpers/env.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -14,7 +15,7 @@ const MAIN = join(ROOT, "packages/runtime/src/cli/main.ts");
 
 /** The CLI from source (default) or a built executable, with exactly PATH and `env`. */
 async function tscni(args: string[], env: Record<string, string> = {}, bin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [file, ...pre] = bin ? [bin] : [process.execPath, "--import", "tsx", MAIN];
+  const [file, ...pre] = bin ? [bin] : nodeTs(MAIN);
   const r = await execa(file!, [...pre, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, extendEnv: false, stdin: "ignore", stripFinalNewline: false, reject: false });
   return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }

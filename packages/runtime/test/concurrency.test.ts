@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { nodeTs } from "@tscni/testing/repo";
 import { World } from "./helpers/env.js";
 
 let w: World;
@@ -83,7 +84,8 @@ describe("locking (docs/lifecycle.md serialisation)", () => {
     w.writeList("net1", [{ type: "fake-a", sleepMs: { GC: 60000 } }]);
     const here = dirname(fileURLToPath(import.meta.url));
     // reject: false: it ends by SIGKILL.
-    const child = execa(process.execPath, ["--import", "tsx", join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1"], { stdio: "ignore", cwd: join(here, "..", "..", ".."), reject: false });
+    const [node, ...args] = nodeTs(join(here, "helpers", "hold-gc.ts"), w.bin, w.conf, w.cache, "net1");
+    const child = execa(node!, args, { stdio: "ignore", cwd: join(here, "..", "..", ".."), reject: false });
     pids.push(child.pid!);
     await until(() => w.calls().some((c) => c.cmd === "GC"), "the child's GC to start");
     pids.push(w.calls().find((c) => c.cmd === "GC")!.pid); // the hung plugin, killed in afterEach

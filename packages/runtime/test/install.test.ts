@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { identityLine, multiIdentityLine, readBuildIdentity } from "@tscni/state";
-import { distPath, exec } from "@tscni/testing";
+import { exec } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 let root: string;
 let dir: string;

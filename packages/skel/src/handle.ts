@@ -57,7 +57,11 @@ function pickHandler(plugin: AnyPlugin<any>, cmd: CmdEnv): AnyHandler | undefine
   const h = byVerb[cmd.command];
   // docs/lifecycle.md: a plugin without INIT/DEINIT answers code 4, as Go's skel does for unknown verbs.
   if (h === undefined && (cmd.command === "INIT" || cmd.command === "DEINIT"))
-    throw new CniError(ErrorCode.InvalidEnv, `unknown CNI_COMMAND: ${cmd.command}`, "this plugin does not implement it");
+    throw new CniError(
+      ErrorCode.InvalidEnv,
+      `${cmd.command} is not needed by this plugin`,
+      `it has no ${cmd.command} handler; code 4 tells a runtime there is nothing to ${cmd.command === "INIT" ? "prepare" : "release"} (docs/lifecycle.md)`,
+    );
   return h;
 }
 

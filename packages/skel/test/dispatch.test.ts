@@ -156,7 +156,7 @@ describe("dispatch", () => {
     expect(await call("INIT", conf("1.0.0"), { CNI_CONTAINERID: "", CNI_IFNAME: "" })).toMatchObject({ exitCode: 0, stdout: "" });
     expect(seen.init).toBe(true);
     const out = await call("DEINIT", conf("1.0.0"));
-    expect(JSON.parse(out.stdout).code).toBe(4);
+    expect(JSON.parse(out.stdout)).toMatchObject({ code: 4, msg: "DEINIT is not needed by this plugin", details: expect.stringContaining("no DEINIT handler") });
   });
 
   it("parses CNI_ARGS only when the handler reads them", async () => {

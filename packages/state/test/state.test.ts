@@ -76,8 +76,9 @@ async function holdInChild(dir: string, name: string) {
   const lockModule = new URL("../src/lock.ts", import.meta.url).pathname;
   const script = `import { withLock } from ${JSON.stringify(lockModule)};
     await withLock(${JSON.stringify(name)}, async () => { process.stdout.write("held\\n"); await new Promise(() => setInterval(() => {}, 1000)); }, { dir: ${JSON.stringify(dir)} });`;
-  // reject: false: the tests end it with SIGKILL.
-  const child = execa(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdin: "ignore", stderr: "inherit", reject: false });
+  // reject: false: the tests end it with SIGKILL. tsx, with our packages resolved to their source
+  // (@tscni/testing/repo's nodeTs, which this package cannot depend on).
+  const child = execa(process.execPath, ["--conditions=tscni-source", "--import", "tsx", "--input-type=module", "-e", script], { stdin: "ignore", stderr: "inherit", reject: false });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once("data", () => resolve());
     child.once("exit", (c) => reject(new Error(`holder exited ${c}`)));

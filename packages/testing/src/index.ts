@@ -18,13 +18,4 @@ export { canConnect } from "./traffic.js";
 export { runExecutable, encodeStdin, parseJson, type RunPluginOptions, type PluginRun } from "./run-executable.js";
 export { runInProcess, type InProcessRun } from "./run-in-process.js";
 export { execEnv } from "./exec-env.js";
-export {
-  REPO_ROOT,
-  distPath,
-  pluginExecutable,
-  bunBinary,
-  executableRunners,
-  type ExecutableTarget,
-  type ExecutableRunner,
-} from "./executables.js";
 export { buildTargets, type BuiltTargets } from "./build-targets.js";

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Plugin } from "@tscni/skel";
 import { netConfSchema } from "@tscni/types";
-import { bunBinary, execEnv, runExecutable, runInProcess } from "../src/index.js";
+import { execEnv, runExecutable, runInProcess } from "../src/index.js";
+import { bunBinary } from "../repo/index.js";
 
 // What an exec'd plugin sees must be what an in-process run hands it: a fuzz case once
 // ADDed through the executable (a NUL in CNI_ARGS ended the value there) and DELed

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { canConnect, createSandbox, exec, leftovers, withSandbox, type Sandbox } from "../src/index.js";
+import { nodeTs } from "../repo/index.js";
 
 const PREFIX = "tb-sb";
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -84,7 +85,7 @@ describe("sandbox", () => {
   for (const how of ["exit", "SIGTERM", "throw"] as const) {
     it(`cleans up on process ${how}`, async () => {
       const script = join(here, "fixtures/sandbox-abandon.ts");
-      const r = await exec([process.execPath, "--import", "tsx", script, PREFIX, how], { cwd: root });
+      const r = await exec(nodeTs(script, PREFIX, how), { cwd: root });
       expect(r.stdout).toMatch(/^created /);
       const created = r.stdout.trim().split(" ").slice(1);
       expect(created.length).toBe(3);

@@ -16,5 +16,6 @@ export { getResult020Schema, type Result020, type IPConfig020, type Route020 } f
 export { convertResult, toCurrentResult } from "./convert.js";
 export { versionResultSchema, decodeVersionResult, type VersionResult } from "./version-result.js";
 export { errorResultSchema, type ErrorResult } from "./error-result.js";
-export { parseCniArgs } from "./cni-args.js";
+export { parseCniArgs, loadCniArgs, cniArgBool } from "./cni-args.js";
 export { canonicalJson, instanceIdentity, instanceKey } from "./plugin-instance.js";
+export { containerInterface, type ContainerInterface } from "./container-interface.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CniError, parseCniArgs } from "../src/index.js";
+import { CniError, cniArgBool, loadCniArgs, parseCniArgs } from "../src/index.js";
 import { code } from "./catch.js";
 
 
@@ -36,5 +36,27 @@ describe("parseCniArgs", () => {
   it("a pair without '=' is rejected and the message quotes it", () => {
     expect(code(() => parseCniArgs("novalue"))).toBe(4);
     expect(() => parseCniArgs("A=1;oops")).toThrow(/invalid pair "oops"/);
+  });
+});
+
+describe("loadCniArgs (Go's types.LoadArgs)", () => {
+  const read = (s: string) =>
+    loadCniArgs(parseCniArgs(s), ["IP", "K8S_POD_NAME"], (get) => ({ ip: get("IP"), pod: get("K8S_POD_NAME") }));
+
+  it("reads the keys it knows", () => {
+    expect(read("IP=10.1.0.5;K8S_POD_NAME=web-1")).toEqual({ ip: "10.1.0.5", pod: "web-1" });
+    expect(read("")).toEqual({ ip: undefined, pod: undefined });
+  });
+
+  it("refuses a key it does not know (code 4, naming it) unless IgnoreUnknown is true", () => {
+    expect(() => read("IP=10.1.0.5;FOO=bar")).toThrowError(expect.objectContaining({ code: 4, message: 'CNI_ARGS: unknown args "FOO"' }));
+    expect(read("IgnoreUnknown=1;FOO=bar;IP=10.1.0.5")).toEqual({ ip: "10.1.0.5", pod: undefined });
+    expect(read("FOO=bar;IgnoreUnknown=true")).toEqual({ ip: undefined, pod: undefined });
+    expect(() => read("IgnoreUnknown=0;FOO=bar")).toThrow(/unknown args/);
+    expect(() => read("IgnoreUnknown=maybe")).toThrowError(expect.objectContaining({ code: 4, details: expect.stringContaining("maybe") }));
+  });
+
+  it("booleans as Go's UnmarshallableBool", () => {
+    expect(["1", "true", "TRUE", "0", "false", "False", "yes"].map(cniArgBool)).toEqual([true, true, true, false, false, false, undefined]);
   });
 });

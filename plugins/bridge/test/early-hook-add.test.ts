@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, distPath, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { call, CNI_PATH, conf, OUR_BIN, ports } from "./helpers.js";
 
 let sb: Sandbox;

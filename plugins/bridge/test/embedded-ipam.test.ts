@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { identityLine, identityOf, readIdentity } from "@tscni/state/identity";
-import { createSandbox, distPath, REPO_ROOT, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { distPath, REPO_ROOT } from "@tscni/testing/repo";
 import { call, conf, hasLink, OUR_BIN, ports } from "./helpers.js";
 
 // The bridge carries host-local because the build embeds it (its package.json "tscni.embed"), not by importing it.

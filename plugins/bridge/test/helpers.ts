@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { distPath, exec, runExecutable, type PluginRun, type Sandbox, type Netns } from "@tscni/testing";
+import { exec, runExecutable, type PluginRun, type Sandbox, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 export const OUR_BIN = distPath("bridge");
 export const OUR_NODE = distPath("bridge", "node");

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, distPath, leftovers, type Sandbox } from "@tscni/testing";
+import { createSandbox, leftovers, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { conf, hasLink, ports } from "./helpers.js";
 
 const MULTI = distPath("tscni-plugins");

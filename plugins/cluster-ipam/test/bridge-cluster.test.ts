@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cidrContains, parseCIDR, parseIP } from "@tscni/types/ip";
-import { createNetns, deleteNetns, distPath, exec, runExecutable, type Netns } from "@tscni/testing";
+import { createNetns, deleteNetns, exec, runExecutable, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { parseBlockName } from "@tscni/cluster-pool";
 import { allocations, fileWorld, handles, ipam, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { distPath, exec, leftovers } from "@tscni/testing";
+import { exec, leftovers } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 // `tscni demo --cluster` (packages/runtime/src/cli/demo-cluster.ts) with the built executables.
 describe("tscni demo --cluster", () => {

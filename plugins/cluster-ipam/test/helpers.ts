@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cidrContains, parseIP } from "@tscni/types/ip";
-import { createNetns, deleteNetns, distPath, leftovers, runExecutable, runPrefix, type Netns, type PluginRun } from "@tscni/testing";
+import { createNetns, deleteNetns, leftovers, runExecutable, runPrefix, type Netns, type PluginRun } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { EtcdCluster, type EtcdClusterOptions } from "@tscni/testing/etcd";
 import { parseBlockName } from "@tscni/cluster-pool";
 

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { distPath, exec } from "@tscni/testing";
+import { exec } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { allocations, call, fileTwoNodes, handles, ipam, poolKeys, poolProblems, type World, type WorldNode } from "./helpers.js";
 
 // The operator commands of the tscni CLI (packages/runtime/src/cli/pool.ts), run where an

@@ -2,7 +2,8 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { createSandbox, distPath, runExecutable, type PluginRun, type Sandbox } from "@tscni/testing";
+import { createSandbox, runExecutable, type PluginRun, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 
 /** Netns and tmp-dir name prefix of host-local's tests (createSandbox({ prefix: PREFIX })). */
 export const PREFIX = "th-";

@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNetns, deleteNetns, distPath, type Netns } from "@tscni/testing";
+import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection } from "../framework.js";
 
 const GO_DIR = "/usr/lib/cni";

@@ -4,7 +4,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNetns, deleteNetns, distPath, type Netns } from "@tscni/testing";
+import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { EtcdCluster } from "@tscni/testing/etcd";
 import type { ConcurrentCase, BenchSection } from "../framework.js";
 

@@ -1,5 +1,5 @@
 // ADD of the fixture plugin: full startup (config schema, validation, result conversion), no networking.
-import { bunBinary, distPath } from "@tscni/testing";
+import { bunBinary, distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection } from "../framework.js";
 
 const env = {

@@ -2,7 +2,8 @@
 // Plugins run via nsenter inside a throwaway "host" netns; CNI_NETNS is a throwaway
 // container netns. The machine's own netns is never touched.
 import { spawnSync } from "node:child_process";
-import { createNetns, deleteNetns, distPath, type Netns } from "@tscni/testing";
+import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection } from "../framework.js";
 
 const GO_LOOPBACK = "/usr/lib/cni/loopback";

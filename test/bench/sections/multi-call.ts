@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildExecutable } from "@tscni/build";
-import { createNetns, deleteNetns, distPath, type Netns } from "@tscni/testing";
+import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection, type CaseStats } from "../framework.js";
 
 const GO = "/usr/lib/cni";

@@ -1,6 +1,6 @@
 // VERSION startup: the cost every exec pays before doing any work.
 import { existsSync } from "node:fs";
-import { bunBinary, distPath } from "@tscni/testing";
+import { bunBinary, distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection } from "../framework.js";
 
 const GO_LOOPBACK = "/usr/lib/cni/loopback";

@@ -6,7 +6,7 @@
 // floor) and with one exec of the delegate (Go's host-local VERSION by default), next to
 // the delegate alone. Every case is interleaved in one run; the children get PATH and the
 // case's env only (NODE_EXTRA_CA_CERTS unset). Medians over rounds, quartiles as spread.
-// Run: node --import tsx test/bench/tools/delegate-exec-cost.ts [--rounds N] [--batch N] [--target standalone|node]...
+// Run: node --conditions=tscni-source --import tsx test/bench/tools/delegate-exec-cost.ts [--rounds N] [--batch N] [--target standalone|node]...
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

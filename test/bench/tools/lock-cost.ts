@@ -1,5 +1,5 @@
 // Cost of the runtime's cross-process locks (flock(1) on an fd we own), per acquisition.
-// Run: node --import tsx test/bench/tools/lock-cost.ts
+// Run: node --conditions=tscni-source --import tsx test/bench/tools/lock-cost.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

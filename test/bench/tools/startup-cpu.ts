@@ -84,7 +84,7 @@ export function measureStartup(cases: readonly StartupCase[], opts: StartupOptio
   });
 }
 
-/** CLI: `node --import tsx test/bench/tools/startup-cpu.ts [--rounds N] [--batch N] [--concurrent] name=/path ...` (CNI_COMMAND=VERSION). */
+/** CLI: `node --conditions=tscni-source --import tsx test/bench/tools/startup-cpu.ts [--rounds N] [--batch N] [--concurrent] name=/path ...` (CNI_COMMAND=VERSION). */
 function main(argv: string[]): void {
   const opts: StartupOptions = {};
   const cases: StartupCase[] = [];

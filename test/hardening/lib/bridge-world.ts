@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "@tscni/runtime";
-import { distPath, exec, type Sandbox } from "@tscni/testing";
+import { exec, type Sandbox } from "@tscni/testing";
+import { distPath } from "@tscni/testing/repo";
 import { makeKillWrappers, type KillSwitch } from "./kill-wrapper.js";
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { REPO_ROOT } from "@tscni/testing";
+import { nodeTs, REPO_ROOT } from "@tscni/testing/repo";
 import { nsInode } from "./guard.js";
 
 /**
@@ -9,7 +9,7 @@ import { nsInode } from "./guard.js";
  */
 export function runWorker<T>(ns: string, script: string, payload: object, timeoutMs: number): Promise<T> {
   const env = { ...process.env, THD_FUZZ: JSON.stringify({ ...payload, parentNet: nsInode("net"), parentMnt: nsInode("mnt") }) };
-  const argv = ["netns", "exec", ns, process.execPath, "--import", "tsx", join(REPO_ROOT, "test/hardening", script)];
+  const argv = ["netns", "exec", ns, ...nodeTs(join(REPO_ROOT, "test/hardening", script))];
   return new Promise((resolve, reject) => {
     const p = spawn("ip", argv, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

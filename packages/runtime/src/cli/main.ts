@@ -1,6 +1,7 @@
 // tscni: the cnitool equivalent (add|del|check|status|gc NAME NETNS, same env vars),
 // plus the lifecycle commands (init, deinit, reconcile, remove) and state views.
 import { CniError, ErrorCode } from "@tscni/types";
+import pkg from "../../package.json" with { type: "json" };
 import type { Attachment } from "../conf/derive.js";
 import { flag, parseArgs, type ParsedArgs } from "./args.js";
 import { errorJson, formatError, formatEvent, ms, summariseResult } from "./format.js";
@@ -32,7 +33,7 @@ env: NETCONFPATH (default /etc/cni/net.d), CNI_PATH (default /opt/cni/bin), CNI_
 flags: --conf-dir, --plugins-dir, --cache-dir, --netns-exec HOSTNS (run plugins in netns HOSTNS),
        --timeout MS, -i/--ifname, --container ID, --json, -v/--verbose`;
 
-const VERSION = "tscni 0.1.0 (CNI spec 1.1.0, plus INIT/DEINIT)";
+const VERSION = `tscni ${pkg.version} (CNI spec 1.1.0, plus INIT/DEINIT)`;
 
 async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const json = p.flags.has("json");
@@ -138,7 +139,14 @@ async function run(p: ParsedArgs, env: NodeJS.ProcessEnv): Promise<void> {
     }
     case "demo": {
       if (p.flags.has("cluster")) {
-        const { runClusterDemo } = await import("./demo-cluster.js");
+        // Its etcd cluster comes from @tscni/testing, an optional peer: installing the runtime
+        // does not install the test toolchain.
+        const { runClusterDemo } = await import("./demo-cluster.js").catch((e: unknown) => {
+          if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String(e).includes("@tscni/testing")) {
+            throw new CniError(ErrorCode.NotAvailable, "tscni demo --cluster needs @tscni/testing, which is not installed", "npm install @tscni/testing (it starts the demo's etcd cluster)");
+          }
+          throw e;
+        });
         return runClusterDemo(p, env);
       }
       const { runDemo } = await import("./demo.js");

@@ -1,19 +1,10 @@
-import { CniError, ErrorCode, canonicalCIDR, formatCIDR, formatIP, parseCIDR, parseIP } from "@tscni/types";
+import { CniError, ErrorCode } from "@tscni/types";
 import { ifNameProblem } from "@tscni/types/names";
-import { apply, CURRENT_NETNS, checkIfName, openNetns, type Addr, type Link, type RouteEntry } from "@tscni/net";
+import { apply, CURRENT_NETNS, checkIfName, expectAddresses, expectRoutes, openNetns, type Addr, type Link, type RouteEntry } from "@tscni/net";
 import { delegate } from "@tscni/invoke";
 import { confOf, ipamEnv, type BridgeContext } from "../context.js";
 
 const fail = (msg: string) => new CniError(ErrorCode.Internal, msg);
-
-const canon = (cidr: string) => {
-  const c = parseCIDR(cidr);
-  return c ? formatCIDR(c) : cidr;
-};
-const canonIP = (s: string | undefined) => {
-  const ip = s ? parseIP(s) : undefined;
-  return ip ? formatIP(ip) : s;
-};
 
 /** CHECK: the reference's checks — bridge, container veth, its host peer on the bridge, addresses, routes. */
 export async function check(ctx: BridgeContext): Promise<void> {
@@ -56,16 +47,7 @@ export async function check(ctx: BridgeContext): Promise<void> {
   if (!peer) throw fail(`CNI veth created for bridge ${conf.bridge} was not found`);
   if (peer.i.mac && peer.i.mac !== peer.l!.mac) throw fail(`Interface ${peer.i.name} Mac doesn't match: ${peer.i.mac} not found`);
 
-  const cidrs = addrs.map((a) => a.cidr);
   const contIdx = ifs.indexOf(contIf);
-  for (const ipc of prev.ips ?? []) {
-    if (ipc.interface !== undefined && ipc.interface !== contIdx) continue;
-    if (!cidrs.includes(canon(ipc.address))) throw fail(`Failed to match addr ${ipc.address} on interface ${ctx.ifname}`);
-  }
-  for (const r of routes) {
-    const c = parseCIDR(r.dst);
-    const dst = c ? formatCIDR(canonicalCIDR(c)) : r.dst;
-    const found = (have ?? []).some((x) => x.dst === dst && (r.gw === undefined || x.via === canonIP(r.gw)));
-    if (!found) throw fail(`Failed to match route ${r.dst} via ${r.gw ?? "(none)"} in container`);
-  }
+  expectAddresses(addrs, (prev.ips ?? []).filter((ipc) => ipc.interface === undefined || ipc.interface === contIdx), ctx.ifname);
+  expectRoutes(have ?? [], routes);
 }

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execOk } from "./exec.js";
-import { runExecutable, type PluginRun, type RunPluginOptions } from "./run-executable.js";
+import { bunPath } from "@tscni/build";
+import { execOk } from "../src/exec.js";
+import { runExecutable, type PluginRun, type RunPluginOptions } from "../src/run-executable.js";
+import { nodeTs } from "./node-ts.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -21,19 +22,14 @@ export function distPath(name: string, target: ExecutableTarget = "standalone"):
 export async function pluginExecutable(name: string, target: ExecutableTarget = "standalone"): Promise<string> {
   const path = distPath(name, target);
   if (!existsSync(path)) {
-    await execOk([process.execPath, "--import", "tsx", join(REPO_ROOT, "packages/build/src/build-all.ts"), name], { cwd: REPO_ROOT });
+    await execOk(nodeTs(join(REPO_ROOT, "packages/build/src/build-all.ts"), name), { cwd: REPO_ROOT });
     if (!existsSync(path)) throw new Error(`no plugin named ${name}: expected plugins/${name}/src/main.ts`);
   }
   return path;
 }
 
 /** The bun binary of the pinned `bun` package (for running node bundles under Bun). */
-export function bunBinary(): string {
-  const require = createRequire(import.meta.url);
-  const pkgJson = require.resolve("bun/package.json", { paths: [REPO_ROOT] });
-  const pkg = require(pkgJson) as { bin?: Record<string, string> };
-  return join(dirname(pkgJson), pkg.bin?.bun ?? "bin/bun");
-}
+export const bunBinary = bunPath;
 
 /** One way to execute a built plugin. */
 export interface ExecutableRunner {
