@@ -46,6 +46,13 @@ async function check(ctx: Ctx): Promise<void> {
   }
 }
 
+/**
+ * STATUS: can this network take ADDs now? A chained plugin that keeps no state of its own
+ * is ready whenever it runs; one that depends on a service or a file would check it here and
+ * throw CniError(ErrorCode.NotAvailable, ...) while it cannot.
+ */
+function status(): void {}
+
 export const plugin: Plugin<typeof configSchema> = {
   about: "{{type}} CNI plugin (chained)",
   versions: ["0.4.0", "1.0.0", "1.1.0"],
@@ -53,5 +60,5 @@ export const plugin: Plugin<typeof configSchema> = {
   add,
   del,
   check,
-  // STATUS: nothing of ours can be unavailable; skel answers success without a handler.
+  status,
 };

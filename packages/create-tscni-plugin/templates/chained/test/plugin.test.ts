@@ -47,6 +47,7 @@ describe.each(["standalone", "node"] as const)("{{type}} as the %s executable", 
     expect(check.json).toMatchObject({ code: 999, msg: "eth0 has MTU 1500, want 1400" });
 
     expect((await run("DEL", ns, conf({ prevResult: add.json }))).exitCode).toBe(0);
+    expect((await run("STATUS", ns, conf({}))).exitCode).toBe(0);
   });
 
   it("bad input is a spec error and changes nothing: no prevResult, a bad MTU, an unknown interface", async () => {
