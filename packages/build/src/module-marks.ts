@@ -2,6 +2,7 @@ import { chmodSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { PreparedEntry } from "./build.js";
 import { bunPath } from "./bun-path.js";
+import { BUN_FLAGS } from "./options.js";
 import { runTool } from "./run-tool.js";
 
 /** The prefix of the stderr line a module-marked executable writes as each module is evaluated. */
@@ -13,7 +14,7 @@ export const MODULE_MARK = "tscni-module ";
  * evaluated: how tests check that a call loads only what it needs. Not for shipping.
  */
 export async function compileWithModuleMarks(prep: Pick<PreparedEntry, "source" | "standaloneFlags" | "conditions">, outfile: string): Promise<void> {
-  const split = prep.standaloneFlags?.includes("--splitting") ? "--splitting" : "--no-splitting";
+  const split = [...BUN_FLAGS, ...(prep.standaloneFlags ?? [])].includes("--splitting") ? "--splitting" : "--no-splitting";
   await runTool([bunPath(), fileURLToPath(new URL("./module-marks-bun.ts", import.meta.url)), prep.source, outfile, split, ...prep.conditions]);
   chmodSync(outfile, 0o755);
 }

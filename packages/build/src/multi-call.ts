@@ -25,13 +25,6 @@ export interface MultiCallEntry {
 const NAME = /^[A-Za-z0-9][\w.+-]*$/;
 
 /**
- * Each plugin a chunk of its own in the standalone: a call loads (and reads the bytecode of)
- * the dispatcher and its plugin, not every plugin's (one chunk for all starts slower than a
- * single-plugin file: packages/build/README.md has the numbers).
- */
-export const MULTI_CALL_FLAGS = ["--format=esm", "--splitting"] as const;
-
-/**
  * `[name=]entry.ts` specs as entries. Without a name, the entry's package names it (its
  * package name without the scope: `@tscni/loopback` -> `loopback`).
  */
@@ -119,7 +112,6 @@ export async function prepareMultiCall(entries: readonly MultiCallEntry[], workD
       return identity ? { name: e.name, identity } : { name: e.name };
     })),
     held: entries.map((e) => e.name),
-    standaloneFlags: MULTI_CALL_FLAGS,
   };
 }
 

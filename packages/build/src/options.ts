@@ -3,18 +3,22 @@ export type Target = "standalone" | "node";
 export const TARGETS: readonly Target[] = ["standalone", "node"];
 
 /**
- * Bun flags for the standalone target, chosen by measuring VERSION startup
- * (test/bench): --bytecode skips parsing at startup (about 2x faster for a
- * zod-using plugin); the autoload switches stop the binary from probing cwd
- * for .env/bunfig.toml on every exec (a plugin must not read those anyway);
- * a plugin lives a few ms, so JIT tier-up mostly costs compile time it never
- * earns back: --compile-jit-policy=100 cut VERSION CPU time by ~20% in test/bench.
+ * Bun flags for the standalone target, chosen by measuring start-up (packages/build/README.md):
+ * --bytecode skips parsing at startup (about 2x faster for a zod-using plugin); a plugin
+ * lives a few ms, so JIT tier-up mostly costs compile time it never earns back
+ * (--compile-jit-policy=100: ~20% less CPU for VERSION); ESM chunks per dynamic import
+ * (--format=esm --splitting), because a bundle's static imports are all hoisted to its
+ * start: in one chunk, a node:fs import anywhere would load node:fs for every VERSION, and a
+ * multi-call file would read every plugin's bytecode; the autoload switches stop the binary
+ * from probing cwd for .env/bunfig.toml on every exec (a plugin must not read those anyway).
  */
 export const BUN_FLAGS = [
   "--compile",
   "--minify",
   "--bytecode",
   "--compile-jit-policy=100",
+  "--format=esm",
+  "--splitting",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
   "--no-compile-autoload-tsconfig",

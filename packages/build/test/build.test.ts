@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { buildExecutable } from "../src/index.js";
+import { buildExecutable, compileWithModuleMarks, markedModules, prepareEntry } from "../src/index.js";
 import { readIdentity } from "@tscni/state/identity";
 import { bunPath } from "../src/bun-path.js";
 import { runTool } from "../src/run-tool.js";
@@ -108,6 +108,25 @@ describe("buildExecutable", () => {
     writeFileSync(bad, `import { nope } from "./missing.js";\nnope();\n`);
     await expect(buildExecutable(bad, { target: "node", outfile: join(dir, "bad-out") })).rejects.toThrow(/missing/);
   });
+});
+
+describe("what a single-plugin standalone evaluates (a build that reports each module)", () => {
+  // skel's VERSION path takes node:fs only when it reads or writes (process.getBuiltinModule,
+  // which the marks do not see); a static import of node:fs anywhere on it loads more.
+  it.each(["loopback", "bridge"])("%s: VERSION imports no node:fs; a call that loads the plugin does", async (name) => {
+    const work = join(dir, `marks-${name}`);
+    const out = join(work, name);
+    await compileWithModuleMarks(await prepareEntry(join(REPO_ROOT, "plugins", name, "src/main.ts"), { workDir: work }), out);
+    const runtimeModules = (stderr: string) => markedModules(stderr).filter((m) => m.startsWith("node:"));
+    const version = await exec([out], { env: env("VERSION"), stdin: "{}" });
+    expect(JSON.parse(version.stdout).supportedVersions).toContain("1.1.0");
+    expect(markedModules(version.stderr)).toContain(join(REPO_ROOT, "plugins", name, "src/main.ts"));
+    expect(runtimeModules(version.stderr)).toEqual([]);
+    // A config the plugin's schema refuses: the plugin loads, and nothing touches the host.
+    const refused = await exec([out], { env: env("STATUS"), stdin: JSON.stringify({ cniVersion: "1.1.0", name: "marks", type: name, ipam: 1 }) });
+    expect(JSON.parse(refused.stdout).code).toBe(7);
+    expect(runtimeModules(refused.stderr)).toContain("node:fs");
+  }, 120_000);
 });
 
 describe("runTool (how the build runs bun)", () => {

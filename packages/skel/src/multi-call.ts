@@ -1,4 +1,3 @@
-import { readFileSync, writeSync } from "node:fs";
 import { CniError, ErrorCode } from "@tscni/types/errors";
 import { CURRENT_VERSION } from "@tscni/types/version";
 
@@ -8,7 +7,8 @@ import { CURRENT_VERSION } from "@tscni/types/version";
  * named explicitly: `tscni-plugins bridge`. tscni-build --multi generates the entry that
  * calls multiCallMain with one loader per name; a loader imports that plugin's main.ts,
  * which runs it. Only the selected loader runs: nothing of the other plugins is evaluated.
- * Light imports only: this is on every call's path, VERSION included.
+ * Light imports only, and no node:fs unless there is an error to print: this is on every
+ * call's path, VERSION included.
  */
 
 /** Name -> a dynamic import of the module that runs it (a plugin's main.ts, or a CLI's). */
@@ -21,14 +21,16 @@ const baseName = (p: string): string => p.slice(p.lastIndexOf("/") + 1);
 
 /**
  * The name this process was exec'd under. A compiled file's process.argv[0] is "bun" and
- * its execPath has the links resolved, so the kernel's copy of argv[0] is read
- * (/proc/self/cmdline), or Bun's argv0 where /proc is missing. A script (node bundle) is
- * argv[1], as the shebang's interpreter got it.
+ * its execPath has the links resolved; Bun's process.argv0 is the kernel's argv[0] as
+ * given to exec. Should a runtime ever give "bun" there too, the kernel's copy is read
+ * (/proc/self/cmdline). A script (node bundle) is argv[1], as the shebang's interpreter
+ * got it.
  */
 export function invokedName(): string {
   if (!isCompiled()) return baseName(process.argv[1] ?? "");
+  if (process.argv0 !== "" && process.argv0 !== "bun") return baseName(process.argv0);
   try {
-    const cmdline = readFileSync("/proc/self/cmdline", "latin1");
+    const cmdline = process.getBuiltinModule("node:fs").readFileSync("/proc/self/cmdline", "latin1");
     const end = cmdline.indexOf("\0");
     return baseName(end < 0 ? cmdline : cmdline.slice(0, end));
   } catch {
@@ -78,7 +80,7 @@ export function multiCallMain(table: MultiCallTable): void {
 
 function write(fd: number, s: string): void {
   try {
-    writeSync(fd, s);
+    process.getBuiltinModule("node:fs").writeSync(fd, s);
   } catch {
     // nowhere left to report it
   }

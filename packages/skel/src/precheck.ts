@@ -1,9 +1,8 @@
-import { statSync } from "node:fs";
 export { VALID_NAME, ifNameProblem } from "@tscni/types/names";
 
 /*
- * skel's env rules as plain predicates, light to import (node:fs and the name rules of
- * @tscni/types): code that runs before the rest loads asks here whether skel will let a
+ * skel's env rules as plain predicates, light to import (the name rules of @tscni/types;
+ * node:fs only when a netns is checked): code that runs before the rest loads asks here whether skel will let a
  * call through, and skel's own checks (env.ts, netns-guard.ts) are built on the same rules.
  */
 
@@ -30,6 +29,7 @@ export function missingEnv(env: Record<string, string | undefined>, command: str
 /** True when `netns` is the calling process's own network namespace (false when unreadable). */
 export function isOwnNetns(netns: string): boolean {
   try {
+    const { statSync } = process.getBuiltinModule("node:fs");
     const target = statSync(netns);
     const own = statSync("/proc/self/ns/net");
     return target.ino === own.ino && target.dev === own.dev;

@@ -1,18 +1,18 @@
-import { readSync } from "node:fs";
-
 /** A network config is a few KiB; anything past this is a mistake or an attack. */
 export const MAX_STDIN_BYTES = 4 * 1024 * 1024;
 
 export type FdRead = { data: Buffer } | { error: unknown } | { oversize: true };
 
 /**
- * Reads all of `fd` synchronously, refusing more than `max` bytes. No imports beyond
- * node:fs, so code that must run before the rest loads (bridge's early IPAM start) can
- * use it too.
+ * Reads all of `fd` synchronously, refusing more than `max` bytes. No imports at all
+ * (node:fs is taken when called: under Bun, loading it is most of a VERSION's cost above
+ * the runtime's own start), so code that runs before the rest loads (bridge's early IPAM
+ * start) can use it too.
  */
 export function readFdSync(fd: number, max = MAX_STDIN_BYTES): FdRead {
   const chunks: Buffer[] = [];
   let total = 0;
+  const { readSync } = process.getBuiltinModule("node:fs");
   const buf = Buffer.allocUnsafe(64 * 1024);
   for (;;) {
     let n: number;

@@ -1,10 +1,8 @@
-import { writeSync } from "node:fs";
-
 /*
  * TSCNI_TRACE=1: `trace PID <ms since process start> ms, cpu <ms> ms: <label>` lines on
  * stderr, to see where a call spends its time without strace's distortion. skel marks
  * its own steps (start, early hook done, plugin loaded, handler, exit); a plugin adds its
- * own with mark(). Off: one env read, no output.
+ * own with mark(). Off: one env read, no output, and node:fs is not loaded.
  */
 
 let on: boolean | undefined;
@@ -16,5 +14,5 @@ export function mark(label: string): void {
   }
   if (!on) return;
   const cpu = process.cpuUsage();
-  writeSync(2, `trace ${process.pid} ${performance.now().toFixed(2)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(2)} ms: ${label}\n`);
+  process.getBuiltinModule("node:fs").writeSync(2, `trace ${process.pid} ${performance.now().toFixed(2)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(2)} ms: ${label}\n`);
 }
