@@ -1,6 +1,7 @@
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CniError, ErrorCode, ioFailure } from "@tscni/types";
+import { tryFlock } from "./flock.js";
 
 export type LockMode = "shared" | "exclusive";
 export type Release = () => void;
@@ -18,11 +19,12 @@ export const DEFAULT_LOCK_DIR = "/run/tscni/locks";
 const CONFLICT_EXIT = 75;
 
 /**
- * Takes a flock(2) on `file` for this process. Node and Bun cannot call flock(2), so
- * we open the file and hand the descriptor to flock(1) as fd 3: flock(1) locks the
- * open file description our fd shares, then exits. The lock stays with our fd until
- * release, and the kernel drops it when this process dies (kill -9 included): a lock
- * file on disk never means "held". One exec per lock: keep it off the ADD hot path.
+ * Takes a flock(2) on `file` for this process. The lock belongs to our open file
+ * description: it stays until release, and the kernel drops it when this process dies
+ * (kill -9 included), so a lock file on disk never means "held". Where the runtime can call
+ * flock(2) (bun:ffi, the standalone build) a free lock is taken directly; a busy one, or any
+ * lock under Node (no FFI), is taken by flock(1), handed our descriptor as fd 3: it waits
+ * up to the timeout, locks the description our fd shares, then exits (one exec).
  * (Abstract unix sockets were tried first: Node and Bun bind different names for the
  * same string, so a Node build and a Bun build would not exclude each other.)
  */
@@ -33,6 +35,18 @@ export async function acquireLock(file: string, mode: LockMode, timeoutMs: numbe
     fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
   } catch (e) {
     throw ioFailure(`cannot open the lock file for ${what}`, e);
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    closeSync(fd);
+  };
+  try {
+    if (await tryFlock(fd, mode === "shared")) return release;
+  } catch (e) {
+    closeSync(fd);
+    throw ioFailure(`cannot lock ${what}`, e);
   }
   const args = [mode === "shared" ? "-s" : "-x", "-E", String(CONFLICT_EXIT), "-w", String(Math.max(timeoutMs, 1) / 1000), "3"];
   let code: number | null;
@@ -55,12 +69,7 @@ export async function acquireLock(file: string, mode: LockMode, timeoutMs: numbe
     if (code === CONFLICT_EXIT) throw new CniError(ErrorCode.TryAgainLater, `${what} is busy: lock not acquired within ${timeoutMs} ms`);
     throw new CniError(ErrorCode.IoFailure, `flock(1) failed to lock ${what}`, `flock ${args.join(" ")} on ${file}: exit status ${code}${stderr.trim() ? `\nstderr: ${stderr.trim()}` : ""}`);
   }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    closeSync(fd);
-  };
+  return release;
 }
 
 /** Runs `fn` holding the lock called `name` (a file in `opts.dir`), then releases it. */

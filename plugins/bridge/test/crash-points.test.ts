@@ -30,10 +30,10 @@ describe("kill -9 of INIT at every child-process boundary", () => {
   it("INIT again + DEINIT always converge: no bridge, no masquerade table, no records", async () => {
     const c = conf(sb, { ipMasq: true, ipMasqBackend: "nftables" });
     const spawns = initKilledAt(c, 0);
-    // The state lock's flock and the masquerade's nft (the bridge, its addresses and the
-    // sysctls are in-process netlink and file writes in this build); the kills below land
-    // before, between and after them.
-    expect(spawns).toBeGreaterThanOrEqual(2);
+    // The masquerade's nft (the bridge, its addresses and the sysctls are in-process netlink
+    // and file writes in this build, and the state lock, free here, is flock(2) through
+    // bun:ffi); the kill below lands as it starts, after the bridge was made.
+    expect(spawns).toBeGreaterThanOrEqual(1);
     expect((await call(sb, "DEINIT", c)).exitCode).toBe(0);
     expect(await hasLink(sb, sb.host, "tbr0")).toBe(false);
 
