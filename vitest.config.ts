@@ -6,8 +6,11 @@ const jsonReport = process.env.TSCNI_JSON_REPORT;
 
 /**
  * Run a second time against the multi-call file (dist/multi/<name>, hard links of
- * dist/bin/tscni-plugins; @tscni/testing/repo's distPath): the demo and the tests that run our
- * plugins next to Go's, or drive them through the runtime or the CLI.
+ * dist/bin/tscni-plugins; @tscni/testing/repo's distPath): both demos and the tests that run our
+ * plugins next to Go's, or drive them through the runtime or the CLI. Not here:
+ * packages/runtime/test/go-plugins.test.ts and packages/net/test/go-interop.test.ts run no
+ * executable of ours (the runtime or @tscni/net in-process, with Go's plugins), so a second run
+ * would repeat them unchanged.
  */
 export const MULTI_CALL_FILES = [
   "test/test-plugins.test.ts",
@@ -17,6 +20,7 @@ export const MULTI_CALL_FILES = [
   "plugins/host-local/test/interop.test.ts",
   "plugins/host-local/test/owner-index-interop.test.ts",
   "plugins/loopback/test/loopback.test.ts",
+  "plugins/cluster-ipam/test/demo.test.ts",
   "packages/runtime/test/cli.test.ts",
 ];
 
