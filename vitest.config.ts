@@ -12,7 +12,7 @@ const jsonReport = process.env.TSCNI_JSON_REPORT;
  * executable of ours (the runtime or @tscni/net in-process, with Go's plugins), so a second run
  * would repeat them unchanged.
  */
-export const MULTI_CALL_FILES = [
+const MULTI_CALL_FILES = [
   "test/test-plugins.test.ts",
   "test/e2e/*.test.ts",
   "plugins/bridge/test/delegate-interop.test.ts",
