@@ -3,7 +3,7 @@
 // network's config under live containers. Live attachments keep working until DELed; what
 // an old config held is released by its DEINIT once its last attachment is gone.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "@tscni/runtime";
 import { canConnect, createSandbox, leftovers, type Netns, type Sandbox } from "@tscni/testing";
@@ -18,7 +18,8 @@ beforeEach(async () => {
   confDir = join(sb.tmpDir, "net.d");
   mkdirSync(confDir);
   rt = createRuntime({
-    pluginDirs: [join(distPath("bridge"), "..")],
+    // bridge and host-local (dist/bin, or dist/multi in the multi-call project), then the fixture (dist/bin)
+    pluginDirs: [...new Set([dirname(distPath("bridge")), dirname(distPath("tscni-fixture"))])],
     confDir,
     cacheDir: join(sb.tmpDir, "cache"),
     execWrapper: ["ip", "netns", "exec", sb.host.name],

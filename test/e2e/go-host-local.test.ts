@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readBuildIdentity } from "@tscni/state/identity";
 import { canConnect, createSandbox, exec, leftovers, type Sandbox } from "@tscni/testing";
-import { distPath } from "@tscni/testing/repo";
+import { distPath, multiCallNames, testPlugins } from "@tscni/testing/repo";
 
 const PREFIX = "tgo-";
 let sb: Sandbox;
@@ -68,6 +69,13 @@ const reservations = (sbx: Sandbox) => {
 describe("tscni CLI + our bridge + Go's host-local, 1.0.0 conflist", () => {
   it("add, check, gc, del and remove all work", async () => {
     const { tscni } = world();
+    // What runs as tscni and as the bridge: in the multi-call project one file holding every plugin
+    // (its trailer), which must still exec Go's host-local rather than run the one it holds.
+    for (const name of ["tscni", "bridge"]) {
+      const build = readBuildIdentity(distPath(name));
+      if (testPlugins() === "multi") expect(build?.kind === "multi" ? build.held.map((h) => h.name).sort() : build, name).toEqual(multiCallNames().sort());
+      else expect(build, name).toEqual({ kind: "single", identity: expect.stringMatching(name === "tscni" ? /^@tscni\/runtime@/ : /^@tscni\/bridge@/) });
+    }
     const [c1, c2] = sb.containers as [typeof sb.container, typeof sb.container];
     const a1 = await tscni("add", "goipam", c1.path, "--container", "ctr-one");
     expect(a1.code, a1.stdout + a1.stderr).toBe(0);

@@ -234,7 +234,7 @@ describe("the published packages", () => {
     await step("ops: tscni-build bridge and host-local", async () => {
       for (const name of ["bridge", "host-local"]) {
         const r = await ok(["npx", "tscni-build", `node_modules/@tscni/${name}/dist/src/main.js`, "-o", join(bin, name)], ops, npmEnv());
-        if (name === "bridge") expect(r.stdout).toContain("embeds host-local");
+        if (name === "bridge") expect(r.stdout).toContain("in-process delegates host-local");
       }
     });
     cpSync(join(plugin, "dist", "my-plugin"), join(bin, "my-plugin"));

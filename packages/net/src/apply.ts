@@ -1,4 +1,4 @@
-import { backend, type Backend } from "./backend.js";
+import { backend, overlappingBackend, type Backend } from "./backend.js";
 import type { Netns } from "./netns.js";
 import { checkOp, isDeletion, isQuery, type NetOp, type PlanResults } from "./ops.js";
 
@@ -29,9 +29,14 @@ const RANDOM_TRIES = 8;
  * undoes its own half-done work first. A veth without a name gets "veth" + 8 random hex
  * digits, another on collision. `ops` may be a promise: the `ip` exec starts at once and
  * reads its commands when it resolves (a rejection rejects the call and runs nothing).
+ *
+ * `overlap`: the plan runs in a process of its own (one exec) whichever backend this process
+ * uses, so this thread goes on with its own work while the kernel works: for a step the
+ * kernel takes long for, started early (the bridge's DEL starts the veth's teardown before
+ * its modules load). Same results and errors.
  */
-export async function apply<const T extends readonly NetOp[]>(ns: Netns, ops: T | Promise<T>): Promise<PlanResults<T>> {
-  const b = await backend();
+export async function apply<const T extends readonly NetOp[]>(ns: Netns, ops: T | Promise<T>, opts: ApplyOptions = {}): Promise<PlanResults<T>> {
+  const b = opts.overlap ? await overlappingBackend() : await backend();
   const named = new Set<number>();
   const prepare = (list: readonly NetOp[]) =>
     list.map((o, i) => {
@@ -81,7 +86,12 @@ async function nearEndTaken(b: Backend, ns: Netns, name: string): Promise<boolea
 }
 
 /** One op: its result, or its NetError. */
-export async function applyOne<O extends NetOp>(ns: Netns, op: O): Promise<PlanResults<[O]>[0]> {
-  const [r] = await apply(ns, [op] as const);
+export interface ApplyOptions {
+  /** Run the plan in a process of its own, so this thread keeps going meanwhile (see apply). */
+  overlap?: boolean | undefined;
+}
+
+export async function applyOne<O extends NetOp>(ns: Netns, op: O, opts: ApplyOptions = {}): Promise<PlanResults<[O]>[0]> {
+  const [r] = await apply(ns, [op] as const, opts);
   return r as PlanResults<[O]>[0];
 }

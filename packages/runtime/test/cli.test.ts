@@ -4,18 +4,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { distPath, type ExecutableTarget } from "@tscni/testing/repo";
+import { distPath, nodeTs, testedTargets, testPlugins } from "@tscni/testing/repo";
 import { addNetns, delNetns, listNetns, netnsPath } from "../src/cli/netns.js";
 import { cnitoolContainerId } from "../src/cli/setup.js";
-import { nodeTs } from "@tscni/testing/repo";
 import { World } from "./helpers/env.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const MAIN = join(ROOT, "packages/runtime/src/cli/main.ts");
+/** The CLI from source; in the multi-call project the multi-call file as `tscni`, as an operator installs it. */
+const CLI = testPlugins() === "multi" ? [distPath("tscni")] : nodeTs(MAIN);
 
-/** The CLI from source (default) or a built executable, with exactly PATH and `env`. */
+/** Runs `CLI`, or the built executable `bin`, with exactly PATH and `env`. */
 async function tscni(args: string[], env: Record<string, string> = {}, bin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [file, ...pre] = bin ? [bin] : nodeTs(MAIN);
+  const [file, ...pre] = bin ? [bin] : CLI;
   const r = await execa(file!, [...pre, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, extendEnv: false, stdin: "ignore", stripFinalNewline: false, reject: false });
   return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }
@@ -111,10 +112,12 @@ describe("tscni CLI", () => {
     expect(nets.find((n) => n.name === "net1")?.phase ?? "forgotten").not.toBe("initialised");
   });
 
-  it("the built dist/bin/tscni runs the demo with our own plugins and leaves nothing behind", async () => {
-    const bin = join(ROOT, "dist/bin/tscni");
+  it("the built tscni runs the demo with our own plugins, found beside it, and leaves nothing behind", async () => {
+    // dist/bin/tscni with the single-plugin files; in the multi-call project dist/multi/tscni with
+    // the multi-call file's other names
+    const bin = distPath("tscni");
     const r = await execa(bin, ["demo"], { env: { PATH: process.env.PATH }, extendEnv: false, stdin: "ignore", stderr: "inherit", reject: false });
-    expect(r.stdout).toContain(`plugins from ${join(ROOT, "dist/bin")}`);
+    expect(r.stdout).toContain(`plugins from ${dirname(distPath("bridge"))}\n`);
     expect(r.exitCode).toBe(0);
     for (const s of ["INIT demo-lo and demo-br", "ICMP echo reply", "CHECK container 1", "GC demo-br", "DEINIT demo-br", "cleaned up"]) expect(r.stdout).toContain(s);
     expect(r.stdout).not.toContain("✗");
@@ -158,7 +161,7 @@ function running(pid: number): boolean {
 
 // The runtime runs plugins through execa (@tscni/invoke's runPlugin): the standalone CLI runs
 // it on Bun's node:child_process, the node bundle on Node's. Both must give the same results.
-describe.each(["standalone", "node"] as ExecutableTarget[])("the built tscni (%s) runs plugins through execa", (target) => {
+describe.each(testedTargets())("the built tscni (%s) runs plugins through execa", (target) => {
   const bin = distPath("tscni", target);
 
   it("add, check, del: the plugin gets its env and stdin, the result comes back", async () => {

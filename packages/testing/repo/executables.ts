@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bunPath } from "@tscni/build";
+import { MULTI_CALL_NAME, multiCallPlugins } from "../../build/src/discover.js";
+import { MULTI_LINKS_DIR } from "../../build/src/multi-links.js";
 import { execOk } from "../src/exec.js";
 import { runExecutable, type PluginRun, type RunPluginOptions } from "../src/run-executable.js";
 import { nodeTs } from "./node-ts.js";
@@ -10,10 +12,43 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..
 
 export type ExecutableTarget = "standalone" | "node";
 
-/** dist/bin/<name> (standalone) or dist/node/<name> (node bundle). */
+/**
+ * Which files this test run executes as our plugins, from TSCNI_TEST_PLUGINS: "single" (unset:
+ * the single-plugin files) or "multi" (the standalone multi-call file, through its links in
+ * dist/multi). Any other value is an error, so a typo cannot quietly test the single files.
+ */
+export type TestPlugins = "single" | "multi";
+
+export function testPlugins(): TestPlugins {
+  const v = process.env.TSCNI_TEST_PLUGINS;
+  if (v === undefined || v === "" || v === "single") return "single";
+  if (v === "multi") return "multi";
+  throw new Error(`TSCNI_TEST_PLUGINS must be "single" or "multi", not ${JSON.stringify(v)}`);
+}
+
+/** dist/bin/tscni-plugins: the standalone multi-call file that dist/multi's names are hard links of. */
+export const multiCallFile = (): string => join(REPO_ROOT, "dist", "bin", MULTI_CALL_NAME);
+
+/** The names the multi-call file holds (every plugin and `tscni`; not the test fixture). */
+export const multiCallNames = (): string[] => multiCallPlugins(REPO_ROOT).map((p) => p.name);
+
+/** Whether `name` runs from the multi-call file in this test run. */
+const fromMultiCall = (name: string, target: ExecutableTarget): boolean =>
+  target === "standalone" && testPlugins() === "multi" && multiCallNames().includes(name);
+
+/**
+ * The executable a test runs as `name`: dist/bin/<name> (standalone) or dist/node/<name> (node
+ * bundle); with TSCNI_TEST_PLUGINS=multi, dist/multi/<name> for a standalone name the multi-call
+ * file holds (a hard link of dist/bin/tscni-plugins, made by `pnpm build`). The node target and
+ * names the file does not hold (tscni-fixture) stay single files.
+ */
 export function distPath(name: string, target: ExecutableTarget = "standalone"): string {
+  if (fromMultiCall(name, target)) return join(REPO_ROOT, "dist", MULTI_LINKS_DIR, name);
   return join(REPO_ROOT, "dist", target === "standalone" ? "bin" : "node", name);
 }
+
+/** The targets a test run covers: both, or with TSCNI_TEST_PLUGINS=multi the standalone only (the node bundles have no multi-call form here). */
+export const testedTargets = (): ExecutableTarget[] => (testPlugins() === "multi" ? ["standalone"] : ["standalone", "node"]);
 
 /**
  * Path of a plugin's built executable; builds it (both targets) when missing.
@@ -22,7 +57,8 @@ export function distPath(name: string, target: ExecutableTarget = "standalone"):
 export async function pluginExecutable(name: string, target: ExecutableTarget = "standalone"): Promise<string> {
   const path = distPath(name, target);
   if (!existsSync(path)) {
-    await execOk(nodeTs(join(REPO_ROOT, "packages/build/src/build-all.ts"), name), { cwd: REPO_ROOT });
+    const build = fromMultiCall(name, target) ? MULTI_CALL_NAME : name;
+    await execOk(nodeTs(join(REPO_ROOT, "packages/build/src/build-all.ts"), build), { cwd: REPO_ROOT });
     if (!existsSync(path)) throw new Error(`no plugin named ${name}: expected plugins/${name}/src/main.ts`);
   }
   return path;

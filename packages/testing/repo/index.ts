@@ -5,9 +5,14 @@ export {
   REPO_ROOT,
   distPath,
   pluginExecutable,
+  testPlugins,
+  testedTargets,
+  multiCallFile,
+  multiCallNames,
   bunBinary,
   executableRunners,
   type ExecutableTarget,
+  type TestPlugins,
   type ExecutableRunner,
 } from "./executables.js";
 export { nodeTs, bunTs } from "./node-ts.js";

@@ -27,7 +27,9 @@ export async function startEarly(call: EarlyCall): Promise<BridgeEarly | undefin
     // A netns that is gone or not one: del() finds the host end by its alias, or reports it.
     const ns = await openNetns(call.netns).catch(() => undefined);
     if (!ns) return undefined;
-    const linkDel = deleteLink(ns, call.ifname);
+    // In a process of its own: the kernel's teardown of the veth then overlaps the loading of
+    // the rest of the plugin instead of holding this thread.
+    const linkDel = deleteLink(ns, call.ifname, { overlap: true });
     linkDel.catch(() => {}); // del() takes the normal path when this failed
     mark("early link deletion started");
     return { linkDel, release: () => {} };

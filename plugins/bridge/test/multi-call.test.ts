@@ -4,7 +4,7 @@
 // that host-local is exec'd.
 import { spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, leftovers, type Sandbox } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
@@ -47,7 +47,7 @@ const reservations = () => {
 };
 
 describe("bridge from the multi-call file", () => {
-  it("bridge and host-local as names of that file: after INIT, ADD and DEL exec nothing; host-local's store is used", async () => {
+  it("bridge and host-local as names of that file: after INIT, ADD execs nothing and DEL only the veth's teardown; host-local's store is used", async () => {
     const dir = cniDir("ours");
     // INIT takes the network's lock (flock(2) through bun:ffi, no exec); host-local's INIT runs in-process too.
     expect(traced(dir, "INIT", conf(sb))).toMatchObject({ code: 0, execs: [] });
@@ -58,8 +58,11 @@ describe("bridge from the multi-call file", () => {
     expect(reservations()).toEqual(["10.88.0.2"]);
     expect(readFileSync(join(sb.tmpDir, "ipam", "tbrnet", "10.88.0.2"), "utf8")).toBe("ctr1\r\neth0");
     expect(await ports(sb)).toHaveLength(1);
+    // The early hook starts the veth's teardown in an `ip` of its own, so the kernel's work
+    // overlaps the plugin's load (net's overlap option); IPAM's DEL runs in-process.
     const del = traced(dir, "DEL", conf(sb));
-    expect(del).toMatchObject({ code: 0, execs: [] });
+    expect(del.code, del.out).toBe(0);
+    expect(del.execs.map((e) => basename(e))).toEqual(["ip"]);
     expect(reservations()).toEqual([]);
     expect(await hasLink(sb, sb.container, "eth0")).toBe(false);
   });
@@ -77,7 +80,7 @@ describe("bridge from the multi-call file", () => {
     expect(reservations()).toEqual(["10.88.0.2"]);
     const del = traced(dir, "DEL", c);
     expect(del.code).toBe(0);
-    expect(del.execs).toEqual([join(dir, "host-local")]);
+    expect(del.execs.map((e) => (e === join(dir, "host-local") ? e : basename(e)))).toEqual(["ip", join(dir, "host-local")]);
     expect(reservations()).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { identityAs, readBuildIdentity } from "@tscni/state/identity";
+import { multiCallNames, testPlugins } from "@tscni/testing/repo";
 import { fileSandbox, fileTree, GO_HOST_LOCAL, OUR_HOST_LOCAL as ours, call, netConf, reservations } from "./helpers.js";
 
 // Debian's containernetworking-plugins 1.1.1 host-local: speaks CNI up to 1.0.0, writes
@@ -13,6 +15,13 @@ const run = (bin: string, command: string, id: string, conf: object, ifname = "e
   call(box.sb, bin, { command, containerId: id, ifname, netns: box.sb.container.path }, conf);
 
 describe.skipIf(!haveGo)("interop with Go host-local 1.1.1 on one dataDir", () => {
+  it("ours is the file this project tests: the multi-call file holding every plugin, or host-local's own", () => {
+    const build = readBuildIdentity(ours);
+    expect(identityAs(build, "host-local")).toMatch(/^@tscni\/host-local@\d/);
+    if (testPlugins() === "multi") expect(build?.kind === "multi" ? build.held.map((h) => h.name).sort() : build).toEqual(multiCallNames().sort());
+    else expect(build?.kind).toBe("single");
+  });
+
   it("alternating ADDs continue one round-robin sequence; each side's DEL releases the other's reservations", async () => {
     const dd = join(box.work, "rr");
     const conf = netConf(dd, { ranges: [[{ subnet: "10.30.0.0/24" }], [{ subnet: "fd30::/64" }]] });

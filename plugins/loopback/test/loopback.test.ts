@@ -3,9 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { distPath, testedTargets } from "@tscni/testing/repo";
 
-const root = join(import.meta.dirname, "../../..");
-const targets = { standalone: join(root, "dist/bin/loopback"), node: join(root, "dist/node/loopback") };
+const targets = testedTargets().map((t) => [t, distPath("loopback", t)] as const);
 const GO = "/usr/lib/cni/loopback";
 
 let sb: Sandbox;
@@ -25,7 +25,7 @@ async function loUp(ns: string): Promise<boolean> {
   return (JSON.parse(stdout)[0].flags as string[]).includes("UP");
 }
 
-describe.each(Object.entries(targets))("loopback (%s)", (_target, bin) => {
+describe.each(targets)("loopback (%s)", (_target, bin) => {
   it("ADD brings lo up and reports its addresses (1.1.0)", async () => {
     const ns = await sb.addNetns("add");
     await sb.run(ns, ["ip", "link", "set", "lo", "down"]);
