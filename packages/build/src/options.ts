@@ -7,9 +7,9 @@ export const TARGETS: readonly Target[] = ["standalone", "node"];
  * --bytecode skips parsing at startup (about 2x faster for a zod-using plugin); a plugin
  * lives a few ms, so JIT tier-up mostly costs compile time it never earns back
  * (--compile-jit-policy=100: ~20% less CPU for VERSION); ESM chunks per dynamic import
- * (--format=esm --splitting), because a bundle's static imports are all hoisted to its
- * start: in one chunk, a node:fs import anywhere would load node:fs for every VERSION, and a
- * multi-call file would read every plugin's bytecode; the autoload switches stop the binary
+ * (--format=esm --splitting), so a call reads the bytecode of the chunks it reaches only: a
+ * VERSION not the plugin's (7% fewer page faults for loopback's), a multi-call file's call
+ * not every plugin's; the autoload switches stop the binary
  * from probing cwd for .env/bunfig.toml on every exec (a plugin must not read those anyway).
  */
 export const BUN_FLAGS = [

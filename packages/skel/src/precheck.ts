@@ -2,8 +2,9 @@ export { VALID_NAME, ifNameProblem } from "@tscni/types/names";
 
 /*
  * skel's env rules as plain predicates, light to import (the name rules of @tscni/types;
- * node:fs only when a netns is checked): code that runs before the rest loads asks here whether skel will let a
- * call through, and skel's own checks (env.ts, netns-guard.ts) are built on the same rules.
+ * node:fs only when a netns is checked): code that runs before the rest loads asks here
+ * whether skel will let a call through, and skel's own checks (env.ts, netns-guard.ts) are
+ * built on the same rules.
  */
 
 /** Which CNI_* variables a verb takes, and whether it requires them. */

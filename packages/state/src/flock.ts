@@ -1,8 +1,8 @@
 import { openLibc } from "./bun-libc.js";
 
 /*
- * flock(2) itself, through bun:ffi (bun-libc.ts), where the runtime has FFI (the standalone build): an
- * uncontended lock then costs no exec. Node has no FFI: tryFlock answers undefined there
+ * flock(2) itself, through bun:ffi (bun-libc.ts), where the runtime has FFI (the standalone
+ * build): an uncontended lock then costs no exec. Node has no FFI: tryFlock answers undefined there
  * (and when libc cannot be opened), and the caller execs flock(1) as before.
  */
 
