@@ -1,5 +1,6 @@
 import { CniError, ErrorCode, type IPConfig, type Route } from "@tscni/types";
-import { canonicalCIDR, formatCIDR, formatIP, parseCIDR, parseIP } from "@tscni/types/ip";
+import { formatCIDR, formatIP, parseCIDR, parseIP } from "@tscni/types/ip";
+import { networkOfCidr } from "./masq/names.js";
 import { apply } from "./apply.js";
 import type { Addr, RouteEntry } from "./model.js";
 import type { Netns } from "./netns.js";
@@ -14,7 +15,7 @@ const canonAddr = (cidr: string): string => {
 };
 const canonDst = (cidr: string): string => {
   const c = parseCIDR(cidr);
-  return c ? formatCIDR(canonicalCIDR(c)) : cidr;
+  return c ? networkOfCidr(c) : cidr;
 };
 const canonIP = (s: string | undefined): string | undefined => {
   const ip = s ? parseIP(s) : undefined;
