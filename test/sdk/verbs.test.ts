@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { exec } from "@tscni/testing";
 import { ALL_VERSIONS } from "@tscni/types";
 import { allModes, cniEnv, conf, echoes, runWithStdin, stdoutJson } from "./modes.js";
 
@@ -22,6 +23,7 @@ describe.each(modes)("fixture plugin ($name)", (mode) => {
     ["no stdin", undefined, "1.1.0"],
     ["garbage", "\u0000{not json", "1.1.0"],
     ["JSON without a string cniVersion", { cniVersion: 1 }, "1.1.0"],
+    ["a config longer than one read (300 KiB)", { cniVersion: "0.4.0", pad: "x".repeat(300 * 1024) }, "0.4.0"],
   ])("VERSION given %s answers with that version and every supported one, needing no other env", async (_what, stdin, answer) => {
     const r = await mode.run({ env: { CNI_COMMAND: "VERSION" }, ...(stdin === undefined ? {} : { stdin }) });
     expect(r.exitCode).toBe(0);
@@ -33,6 +35,17 @@ describe.each(modes)("fixture plugin ($name)", (mode) => {
       const r = await runWithStdin(mode, how, { CNI_COMMAND: "VERSION" });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(stdoutJson(r)).toEqual({ cniVersion: "1.1.0", supportedVersions: [...ALL_VERSIONS] });
+    });
+
+    it("VERSION reads a non-blocking stdin that is not ready yet (EAGAIN) to its end", async () => {
+      // fd 0 is set O_NONBLOCK before the exec, and the config arrives 300 ms later.
+      const script = 'import os, sys; os.set_blocking(0, False); os.execv(sys.argv[1], sys.argv[1:])';
+      const r = await exec(["sh", "-c", '(sleep 0.3; echo \'{"cniVersion":"0.3.0"}\') | /usr/bin/python3 -c "$0" "$@"', script, ...mode.argv!], {
+        env: { PATH: process.env.PATH, CNI_COMMAND: "VERSION" },
+        timeoutMs: 20_000,
+      });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(stdoutJson(r)).toEqual({ cniVersion: "0.3.0", supportedVersions: [...ALL_VERSIONS] });
     });
   }
 

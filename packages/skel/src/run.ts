@@ -1,10 +1,12 @@
 import { CniError, ErrorCode } from "@tscni/types/errors";
-import { ALL_VERSIONS, CURRENT_VERSION, compareVersions } from "@tscni/types/version";
+import { ALL_VERSIONS, CURRENT_VERSION } from "@tscni/types/version";
+import { entryOf, type AnyEntry } from "./entry.js";
 import { readCmdEnv, type CmdEnv } from "./env.js";
 import { validateNetworkName } from "./names.js";
 import { refusesNetns } from "./netns-guard.js";
 import { fail, ok, type Outcome } from "./outcome.js";
 import type { AnyPlugin, EarlyWork, PluginEntry } from "./plugin.js";
+import { versionAnswer } from "./version-answer.js";
 import { checkVersion } from "./version-check.js";
 
 export type { Outcome };
@@ -35,18 +37,6 @@ export interface EarlySlot {
   claimed: boolean;
 }
 
-/** An entry whose hook returns any work. */
-type AnyEntry = PluginEntry<any>;
-
-/** A plugin object or a lazy entry, as what skel needs first. */
-export function entryOf(target: AnyPlugin<any> | AnyEntry): AnyEntry {
-  if (typeof (target as AnyPlugin).add === "function") {
-    const plugin = target as AnyPlugin;
-    return { about: plugin.about, versions: plugin.versions, early: plugin.early, load: () => Promise.resolve(plugin) };
-  }
-  return target as AnyEntry;
-}
-
 /**
  * Runs one CNI call: never throws, always returns what goes to stdout and the exit code.
  * Light part first (env, VERSION, stdin, network name, version, own netns: the checks
@@ -62,7 +52,7 @@ export async function run(target: AnyPlugin<any> | AnyEntry, io: Io): Promise<Ou
   try {
     const cmd = readCmdEnv(io.env);
     const versions = entry.versions ?? ALL_VERSIONS;
-    if (cmd.command === "VERSION") return ok(JSON.stringify({ cniVersion: versionAsked(io) ?? highest(versions), supportedVersions: versions }));
+    if (cmd.command === "VERSION") return ok(versionAnswer(io.stdin, versions));
 
     const stdin = io.stdin();
     const raw = decodeConfig(stdin);
@@ -91,24 +81,6 @@ export async function run(target: AnyPlugin<any> | AnyEntry, io: Io): Promise<Ou
     }
   }
   return outcome;
-}
-
-/**
- * VERSION's input is `{"cniVersion": ...}` and its answer carries that same version (SPEC.md
- * "VERSION"). Undefined when there is none to echo: no stdin, not JSON, no string version.
- * Only JSON.parse: VERSION is every plugin's start-up cost, so no schema is built here.
- */
-function versionAsked(io: Io): string | undefined {
-  try {
-    const v = (JSON.parse(io.stdin().toString("utf8")) as { cniVersion?: unknown } | null)?.cniVersion;
-    return typeof v === "string" && v !== "" ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function highest(versions: readonly string[]): string {
-  return versions.reduce((a, b) => (compareVersions(b, a) > 0 ? b : a), versions[0] ?? CURRENT_VERSION);
 }
 
 function decodeConfig(stdin: Buffer): Record<string, unknown> {

@@ -23,14 +23,13 @@ interface BunFfi {
   FFIType: Record<FfiType, unknown>;
   read: { i32(ptr: unknown, offset: number): number };
 }
-/** A variable specifier: bundlers leave it to the runtime, and Node never reaches it. */
-const BUN_FFI = "bun:ffi";
 
 /** libc.so.6 with these functions bound (and errno), under Bun; undefined elsewhere. */
-export async function openLibc<K extends string>(signatures: Record<K, Signature>): Promise<OpenedLibc<K> | undefined> {
+export function openLibcSync<K extends string>(signatures: Record<K, Signature>): OpenedLibc<K> | undefined {
   if (!(globalThis as { Bun?: unknown }).Bun) return undefined;
   try {
-    const { dlopen, FFIType, read } = (await import(BUN_FFI)) as BunFfi;
+    // getBuiltinModule, not an import: synchronous, and invisible to bundlers (Node never gets here).
+    const { dlopen, FFIType, read } = (process.getBuiltinModule as (id: string) => BunFfi)("bun:ffi");
     const defs: Record<string, { args: unknown[]; returns: unknown }> = { __errno_location: { args: [], returns: FFIType.ptr } };
     for (const [name, sig] of Object.entries<Signature>(signatures)) defs[name] = { args: sig.args.map((t) => FFIType[t]), returns: FFIType[sig.returns] };
     const { symbols } = dlopen("libc.so.6", defs);
@@ -38,4 +37,9 @@ export async function openLibc<K extends string>(signatures: Record<K, Signature
   } catch {
     return undefined;
   }
+}
+
+/** openLibcSync for callers that already wait: the same handle, as a promise. */
+export async function openLibc<K extends string>(signatures: Record<K, Signature>): Promise<OpenedLibc<K> | undefined> {
+  return openLibcSync(signatures);
 }
