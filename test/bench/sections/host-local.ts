@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection } from "../framework.js";
+import { helloWorld } from "../hello-world.js";
 
 const GO = "/usr/lib/cni/host-local";
 const OURS = () => distPath("host-local", "standalone");
@@ -181,6 +182,8 @@ const CONCURRENT = 32;
 const CONCURRENT_SCRIPT = 'i=0; while [ $i -lt "$2" ]; do i=$((i+1)); CNI_CONTAINERID=c$i "$0" < "$1" > /dev/null & done; wait';
 
 /** `CONCURRENT` ADDs at once, per implementation; `prefill` reservations in a /16 or an empty /24. */
+const CONCURRENT_HELLO = `floor: ${CONCURRENT} Bun hello worlds`;
+
 function concurrent(prefill: number): BenchSection {
   const tag = prefill ? `${prefill / 1000}k` : "";
   const where = prefill ? `${prefill.toLocaleString("en")} existing reservations in a /16` : "empty /24";
@@ -196,7 +199,11 @@ function concurrent(prefill: number): BenchSection {
         ? "then the same implementation DELs them (untimed), so every run sees the same store"
         : "then the store is removed, so every run starts from an empty one",
       "Go serialises its calls with an flock on <dataDir>/net/lock; tscni takes no lock (exclusive link() per address)",
-      ...(prefill ? [] : [`floor rows: the same ${CONCURRENT} starts with CNI_COMMAND=VERSION, i.e. only start and exit of each process, no store work`]),
+      ...(prefill
+        ? []
+        : [
+            `floor rows: the same ${CONCURRENT} starts with CNI_COMMAND=VERSION, i.e. only start and exit of each process, no store work; and ${CONCURRENT} Bun hello worlds (our flags)`,
+          ]),
       NO_ENV_NOTE,
     ],
     async setup() {
@@ -225,8 +232,22 @@ function concurrent(prefill: number): BenchSection {
       const floor = (name: string, bin: string): BenchCase => ({
         name, argv: ["sh", "-c", CONCURRENT_SCRIPT, bin, "/dev/null", String(CONCURRENT)], env: { ...env("ADD"), CNI_COMMAND: "VERSION" },
       });
-      return [...cases, floor(`floor: go ${CONCURRENT} VERSIONs`, GO), floor(`floor: tscni ${CONCURRENT} VERSIONs`, OURS())];
+      return [
+        ...cases,
+        floor(`floor: go ${CONCURRENT} VERSIONs`, GO),
+        floor(`floor: tscni ${CONCURRENT} VERSIONs`, OURS()),
+        floor(CONCURRENT_HELLO, await helloWorld()),
+      ];
     },
+    // Issue 14's rule: ours / Go <= 1.1x the floor ratio; here the floor started the same way (32 at once).
+    summary: prefill
+      ? undefined
+      : (rows) => {
+          const row = (n: string) => rows.find((r) => r.name === n)?.median ?? NaN;
+          const floorRatio = row(CONCURRENT_HELLO) / row(`floor: go ${CONCURRENT} VERSIONs`);
+          const ours = row(`tscni standalone ${CONCURRENT} ADDs`) / row(`go ${CONCURRENT} ADDs`);
+          return [`floor ratio, ${CONCURRENT} at once (hello worlds / Go VERSIONs): ${floorRatio.toFixed(2)}x; ours / Go: ${ours.toFixed(2)}x = ${(ours / floorRatio).toFixed(2)}x the floor ratio (target <= 1.10x)`];
+        },
     teardown: release,
   };
 }

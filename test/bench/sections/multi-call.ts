@@ -4,12 +4,12 @@
 // multi-call/footprint: peak RSS of loopback and bridge ADD against the hello world, and sizes.
 // Plugins run inside throwaway netns (nsenter), never in the machine's own.
 import { spawnSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { buildExecutable } from "@tscni/build";
 import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection, type CaseStats } from "../framework.js";
+import { helloWorld } from "../hello-world.js";
 
 const GO = "/usr/lib/cni";
 const PLUGINS = ["bridge", "cluster-ipam", "host-local", "loopback"];
@@ -28,8 +28,7 @@ let work: Work | undefined;
 async function prepare(): Promise<Work> {
   const multi = distPath("tscni-plugins");
   const dir = mkdtempSync(join(dirname(dirname(multi)), ".bench-multi-"));
-  writeFileSync(join(dir, "hello.ts"), 'console.log("hello world");\n');
-  const hello = (await buildExecutable(join(dir, "hello.ts"), { target: "standalone", outfile: join(dir, "hello") })).outfile;
+  const hello = await helloWorld();
   const bin = join(dir, "bin");
   mkdirSync(bin);
   // As `tscni install` places them: hard links (a symlink where the filesystem refuses).
