@@ -163,8 +163,10 @@ describe("what a call evaluates (a build of the same entry that reports each mod
   /** The dispatcher, skel's VERSION path and the version list (types' version module and the entry); no runtime module (node:fs) by import. */
   const VERSION_PATH = [
     "packages/skel/src/multi-call.ts", "packages/invoke/src/registry.ts",
-    ...["main", "run", "env", "names", "precheck", "netns-guard", "outcome", "version-check", "read-fd", "stdin", "trace", "in-process", "index"].map((m) => `packages/skel/src/${m}.ts`),
+    ...["main", "entry", "version-answer", "stdio", "run", "env", "names", "precheck", "netns-guard", "outcome", "version-check", "read-fd", "stdin", "trace", "in-process", "index"].map((m) => `packages/skel/src/${m}.ts`),
     "packages/types/src/errors.ts", "packages/types/src/version.ts", "packages/types/src/names.ts",
+    // VERSION's stdin and stdout go through libc under Bun (skel's stdio.ts).
+    "packages/state/src/bun-libc.ts",
   ];
 
   it.each(["bridge", "cluster-ipam", "host-local", "loopback"])("VERSION of %s evaluates nothing but the dispatcher, skel's VERSION path and its entry, and no runtime module by a static import (node:fs is taken when needed)", (name) => {
