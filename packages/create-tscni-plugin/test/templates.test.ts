@@ -26,6 +26,13 @@ const run = (argv: string[], cwd: string) => {
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 };
 
+// The pins are what this repository builds and tests with; a bump here that forgets them fails.
+it("pins zod, typescript and vitest at the versions the SDK itself uses", () => {
+  const json = (rel: string) => JSON.parse(readFileSync(join(PKG, "../..", rel), "utf8")) as Record<string, Record<string, string>>;
+  const root = json("package.json").devDependencies!;
+  expect(pins.tscniPins).toEqual({ zod: json("packages/types/package.json").dependencies!.zod, typescript: root.typescript, vitest: root.vitest });
+});
+
 describe.each(TEMPLATES)("the %s template", (template) => {
   it("builds and passes its own tests (as root, in throwaway namespaces)", () => {
     const r = createProject({
