@@ -5,7 +5,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildAll } from "../../packages/build/src/build-all.js";
 import { runSection, type BenchSection } from "./framework.js";
-import { removeHelloWorld } from "./hello-world.js";
+import { removeFloors } from "./floors.js";
 
 const sectionsDir = fileURLToPath(new URL("./sections/", import.meta.url));
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       console.error(`\n== ${s.title}: FAILED: ${(e as Error).message}`);
     }
   }
-  await removeHelloWorld();
+  await removeFloors();
   if (failures) process.exitCode = 1;
 }
 

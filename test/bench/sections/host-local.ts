@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection } from "../framework.js";
-import { helloWorld } from "../hello-world.js";
+import { helloWorld } from "../floors.js";
 
 const GO = "/usr/lib/cni/host-local";
 const OURS = () => distPath("host-local", "standalone");

@@ -9,18 +9,21 @@ import { dirname, join } from "node:path";
 import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection, type CaseStats } from "../framework.js";
-import { helloWorld } from "../hello-world.js";
+import { floorProgram, helloWorld } from "../floors.js";
 
 const GO = "/usr/lib/cni";
 const PLUGINS = ["bridge", "cluster-ipam", "host-local", "loopback"];
 const HELLO = "floor: Bun hello world (our flags)";
 const GO_VERSION = "floor: Go loopback VERSION";
+const MIN_VERSION = "floor: minimal Bun VERSION (read(2), write(2))";
+const MIN_LOOPBACK = "floor: minimal Bun loopback ADD";
 const multiRow = (name: string) => `tscni ${name} VERSION (multi-call)`;
 
 /** A work dir on dist's filesystem (hard links to the multi-call file), the hello world, and a dir of plugin names. */
 interface Work {
   dir: string;
   hello: string;
+  minLoopback: string;
   bin: string;
 }
 let work: Work | undefined;
@@ -39,7 +42,7 @@ async function prepare(): Promise<Work> {
       symlinkSync(multi, join(bin, n));
     }
   }
-  return { dir, hello, bin };
+  return { dir, hello, minLoopback: await floorProgram("min-loopback"), bin };
 }
 
 async function cleanup(): Promise<void> {
@@ -66,6 +69,7 @@ const versionSection: BenchSection = {
       { name: "spawn floor (/bin/true)", argv: ["/bin/true"], env },
       { name: HELLO, argv: [work.hello], env },
       { name: GO_VERSION, argv: [join(GO, "loopback")], env },
+      { name: MIN_VERSION, argv: [await floorProgram("min-version")], env },
       ...PLUGINS.map((n): BenchCase => ({ name: multiRow(n), argv: [join(work!.bin, n)], env })),
       { name: "tscni loopback VERSION (single-plugin file)", argv: [distPath("loopback")], env },
     ];
@@ -75,7 +79,7 @@ const versionSection: BenchSection = {
     const row = (n: string) => rows.find((r) => r.name === n);
     const hello = row(HELLO);
     const lines = [`floor ratio (hello world / Go VERSION): ${ratio(hello, row(GO_VERSION)).toFixed(2)}x`];
-    for (const r of rows.filter((r) => r.name.startsWith("tscni "))) {
+    for (const r of rows.filter((r) => r.name.startsWith("tscni ") || r.name === MIN_VERSION)) {
       const x = ratio(r, hello);
       lines.push(`${r.name}: ${x.toFixed(2)}x the hello world${r.name.includes("multi-call") ? ` (target <= 1.15x: ${x <= 1.15 ? "met" : "missed"})` : ""}`);
     }
@@ -135,6 +139,7 @@ function rssCases(w: Work): RssCase[] {
     { name: HELLO, run: () => inHost([w.hello], { PATH: process.env.PATH ?? "" }, "", true)! },
     { name: "Go loopback VERSION", run: () => inHost([join(GO, "loopback")], { PATH: process.env.PATH ?? "", CNI_COMMAND: "VERSION" }, "", true)! },
     lo("Go loopback ADD", join(GO, "loopback"), GO),
+    lo(MIN_LOOPBACK, w.minLoopback, GO),
     lo("tscni loopback ADD (multi-call)", join(multiPath, "loopback"), multiPath),
     lo("tscni loopback ADD (single-plugin file)", distPath("loopback"), singlePath),
     bridge("tscni bridge ADD (multi-call, host-local in-process)", join(multiPath, "bridge"), multiPath),
