@@ -18,8 +18,6 @@ export interface EtcdClientOptions {
   password?: () => string;
   /** Node-local token cache file (see TokenCache). */
   tokenCache?: string;
-  /** Fault injection for tests: the process SIGKILLs itself once its n-th request is sent (authentication included). */
-  crashAfterRequest?: number;
 }
 
 export interface KV {
@@ -170,7 +168,7 @@ export class EtcdClient {
       if (!ep) throw new EtcdError("auth", `etcd endpoint ${JSON.stringify(u)}: expected http(s)://host[:port] or unix:///path`);
       return ep;
     });
-    this.transport = new Transport(opts.tls ? readTls(opts.tls) : undefined, opts.crashAfterRequest);
+    this.transport = new Transport(opts.tls ? readTls(opts.tls) : undefined);
     this.tokens = new TokenCache(opts.username ? opts.tokenCache : undefined);
     // Spread execs over the members; the one that answers stays first for this client.
     this.cursor = process.pid % this.endpoints.length;

@@ -78,12 +78,7 @@ async function load(needHttps: boolean): Promise<Modules> {
  */
 export class Transport {
   private readonly agents = new Map<string, HttpAgent | HttpsAgent>();
-  private sent = 0;
-  constructor(
-    private readonly tls: TlsMaterial | undefined,
-    /** Fault injection for tests: SIGKILL this process once the n-th request is on the wire, before its answer. */
-    private readonly crashAfter = 0,
-  ) {}
+  constructor(private readonly tls: TlsMaterial | undefined) {}
 
   private async agent(ep: Endpoint): Promise<HttpAgent | HttpsAgent> {
     const have = this.agents.get(ep.url);
@@ -130,7 +125,6 @@ export class Transport {
         req.destroy();
       }, Math.max(1, timeoutMs));
       req.on("error", (e: NodeJS.ErrnoException) => done(() => reject(classify(e, ep))));
-      if (++this.sent === this.crashAfter) req.on("finish", () => process.kill(process.pid, "SIGKILL"));
       req.end(body);
     });
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { allocations, call, fileTwoNodes, handles, netConf, poolKeys, poolProblems, type Run, type World, type WorldNode } from "./helpers.js";
+import { killAfterRequest } from "./kill-proxy.js";
 
 // Failures: etcd members killed (-9) while ADDs run, quorum lost and regained, and the
-// plugin itself killed (-9) mid-ADD at fixed points (after each of its etcd requests is
-// sent) and at fixed-seed delays. Nothing may be left that DEL or GC cannot release, and
+// plugin itself killed (-9) mid-ADD at fixed points (by a proxy, once each of its etcd
+// requests has been answered by etcd: kill-proxy.ts) and at fixed-seed delays. Nothing may be left that DEL or GC cannot release, and
 // no attachment may ever hold two addresses of one range set.
 let w: World, a: WorldNode, b: WorldNode;
 fileTwoNodes("tcf-", (...nodes) => void ([w, a, b] = nodes));
@@ -103,10 +104,19 @@ describe("the plugin killed mid-ADD", () => {
   it.each(POINTS)("%s: nothing half-written; DEL releases what is there; a retried ADD gets the same address", async (_, point) => {
     const n = `k${point}`;
     const conf = netConf(w, a, n);
-    const r = await call(a, { command: "ADD", containerId: "victim", env: { TSCNI_ETCD_CRASH_AFTER: String(point) } }, conf);
+    const proxy = await killAfterRequest(w, point);
+    let r: Run;
+    try {
+      r = await call(a, { command: "ADD", containerId: "victim", env: proxy.env }, netConf(w, a, n, { etcd: { endpoints: [proxy.endpoint] } }));
+    } finally {
+      await proxy.close();
+    }
     expect(r.signal).toBe("SIGKILL");
+    expect(proxy.requests()).toBe(point);
     const keys = await sound(n);
     const held = keys.get("handles/node-a/victim/eth0");
+    // The proxy kills once etcd has answered: after the write, the attachment is complete.
+    expect(Boolean(held)).toBe(point === 3);
     // The write is one transaction: it is there completely or not at all.
     expect(allocations(keys)).toHaveLength(held ? 1 : 0);
     const retry = await call(a, { command: "ADD", containerId: "victim" }, conf);
@@ -125,14 +135,22 @@ describe("the plugin killed mid-ADD", () => {
       netConf(w, b, n, {}, { "cni.dev/valid-attachments": valid.map((containerID) => ({ containerID, ifname: "eth0" })) });
     expect((await call(b, { command: "ADD", containerId: "keep" }, conf())).exitCode).toBe(0);
     const rand = seeded(0x15c1);
-    const victims: Array<{ id: string; env: Record<string, string>; timeoutMs?: number }> = [
-      { id: "p1", env: { TSCNI_ETCD_CRASH_AFTER: "1" } },
-      { id: "p2", env: { TSCNI_ETCD_CRASH_AFTER: "2" } },
-      ...Array.from({ length: 24 }, (_, i) => ({ id: `d${i}`, env: {}, timeoutMs: 5 + Math.floor(rand() * 120) })),
+    const victims: Array<{ id: string; killAfter?: number; timeoutMs?: number }> = [
+      { id: "p1", killAfter: 1 },
+      { id: "p2", killAfter: 2 },
+      ...Array.from({ length: 24 }, (_, i) => ({ id: `d${i}`, timeoutMs: 5 + Math.floor(rand() * 120) })),
     ];
     let killed = 0;
     for (const [i, v] of victims.entries()) {
-      const r = await call(b, { command: "ADD", containerId: v.id, env: v.env, ...(v.timeoutMs ? { timeoutMs: v.timeoutMs } : {}) }, conf());
+      const proxy = v.killAfter ? await killAfterRequest(w, v.killAfter) : undefined;
+      let r: Run;
+      try {
+        const victimConf = proxy ? netConf(w, b, n, { etcd: { endpoints: [proxy.endpoint] } }) : conf();
+        r = await call(b, { command: "ADD", containerId: v.id, env: proxy?.env ?? {}, ...(v.timeoutMs ? { timeoutMs: v.timeoutMs } : {}) }, victimConf);
+      } finally {
+        await proxy?.close();
+      }
+      if (proxy) expect(r.signal, `${v.id}: ${r.stdout}`).toBe("SIGKILL");
       if (r.signal === "SIGKILL") killed++;
       else expect(r.exitCode, r.stdout).toBe(0); // finished before its delay
       await sound(n);

@@ -12,8 +12,6 @@ export interface Loaded {
 
 /** Env switch: each call appends "<VERB> <requests> <auth requests>" to this file (the bench's request count). */
 export const STATS_ENV = "TSCNI_ETCD_STATS";
-/** Fault injection for the crash tests: the plugin SIGKILLs itself once its n-th etcd request is sent. */
-export const CRASH_ENV = "TSCNI_ETCD_CRASH_AFTER";
 
 /**
  * Normalises the config (code 7 naming the key, before anything talks to etcd), makes
@@ -22,8 +20,7 @@ export const CRASH_ENV = "TSCNI_ETCD_CRASH_AFTER";
  */
 export async function withPool<T>(ctx: ClusterContext, fn: (l: Loaded) => Promise<T>, withArgs = true): Promise<T> {
   const conf = normaliseClusterConfig(ctx.config, withArgs ? ctx.args : []);
-  const crash = Number(ctx.env[CRASH_ENV] ?? 0);
-  const etcd = new EtcdClient(crash > 0 ? { ...conf.etcd, crashAfterRequest: crash } : conf.etcd);
+  const etcd = new EtcdClient(conf.etcd);
   try {
     return await fn({ conf, etcd });
   } finally {

@@ -4,4 +4,4 @@ export { check } from "./check.js";
 export { gc } from "./gc.js";
 export { status } from "./status.js";
 export { init, deinit } from "./lifecycle.js";
-export { withPool, STATS_ENV, CRASH_ENV, type ClusterContext, type Loaded } from "./context.js";
+export { withPool, STATS_ENV, type ClusterContext, type Loaded } from "./context.js";
