@@ -1,4 +1,4 @@
-import { openLibc } from "@tscni/state/bun-libc";
+import { openLibcSync } from "@tscni/state/bun-libc";
 
 /*
  * The few libc calls the standalone build makes directly (bun:ffi, opened by
@@ -20,25 +20,30 @@ export interface Libc {
 
 let loaded: Promise<Libc | undefined> | undefined;
 
+/** The binding, once per process (a promise: callers on Node wait for nothing). */
 export function libc(): Promise<Libc | undefined> {
-  loaded ??= openLibc({
+  loaded ??= Promise.resolve(bind());
+  return loaded;
+}
+
+function bind(): Libc | undefined {
+  const c = openLibcSync({
     setns: { args: ["i32", "i32"], returns: "i32" },
     socket: { args: ["i32", "i32", "i32"], returns: "i32" },
     setsockopt: { args: ["i32", "i32", "i32", "ptr", "u32"], returns: "i32" },
     sendto: { args: ["i32", "ptr", "u64_fast", "i32", "ptr", "u32"], returns: "i64_fast" },
     recv: { args: ["i32", "ptr", "u64_fast", "i32"], returns: "i64_fast" },
     close: { args: ["i32"], returns: "i32" },
-  }).then(
-    (c) =>
-      c && {
-        setns: (fd, t) => c.fn.setns(fd, t),
-        socket: (d, t, p) => c.fn.socket(d, t, p),
-        setsockopt: (fd, l, n, v, len) => c.fn.setsockopt(fd, l, n, v, len),
-        sendto: (fd, b, len, fl, a, al) => c.fn.sendto(fd, b, len, fl, a, al),
-        recv: (fd, b, len, fl) => c.fn.recv(fd, b, len, fl),
-        close: (fd) => c.fn.close(fd),
-        errno: c.errno,
-      },
+  });
+  return (
+    c && {
+      setns: (fd, t) => c.fn.setns(fd, t),
+      socket: (d, t, p) => c.fn.socket(d, t, p),
+      setsockopt: (fd, l, n, v, len) => c.fn.setsockopt(fd, l, n, v, len),
+      sendto: (fd, b, len, fl, a, al) => c.fn.sendto(fd, b, len, fl, a, al),
+      recv: (fd, b, len, fl) => c.fn.recv(fd, b, len, fl),
+      close: (fd) => c.fn.close(fd),
+      errno: c.errno,
+    }
   );
-  return loaded;
 }

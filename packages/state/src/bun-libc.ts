@@ -1,8 +1,8 @@
 /*
  * libc through bun:ffi, the one place this repository opens it: the standalone build (Bun)
  * calls a few libc functions itself (flock(2) here; setns and a netlink socket in
- * @tscni/net). Node has no FFI: openLibc answers undefined there, and when libc cannot be
- * opened, and the caller takes its other way (an exec).
+ * @tscni/net; read(2)/write(2) for skel's VERSION). Node has no FFI: openLibcSync answers
+ * undefined there, and when libc cannot be opened, and the caller takes its other way.
  */
 
 export type FfiType = "i32" | "u32" | "ptr" | "u64_fast" | "i64_fast";
@@ -37,9 +37,4 @@ export function openLibcSync<K extends string>(signatures: Record<K, Signature>)
   } catch {
     return undefined;
   }
-}
-
-/** openLibcSync for callers that already wait: the same handle, as a promise. */
-export async function openLibc<K extends string>(signatures: Record<K, Signature>): Promise<OpenedLibc<K> | undefined> {
-  return openLibcSync(signatures);
 }

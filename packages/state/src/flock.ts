@@ -1,4 +1,4 @@
-import { openLibc } from "./bun-libc.js";
+import { openLibcSync } from "./bun-libc.js";
 
 /*
  * flock(2) itself, through bun:ffi (bun-libc.ts), where the runtime has FFI (the standalone
@@ -13,13 +13,14 @@ const EINTR = 4;
 const EWOULDBLOCK = 11;
 
 type Flock = (fd: number, op: number) => { ok: true } | { errno: number };
-let loaded: Promise<Flock | undefined> | undefined;
+let loaded: { flock: Flock | undefined } | undefined;
 
-function flockCall(): Promise<Flock | undefined> {
-  loaded ??= openLibc({ flock: { args: ["i32", "i32"], returns: "i32" } }).then(
-    (c) => c && ((fd: number, op: number) => (c.fn.flock(fd, op) === 0 ? { ok: true } : { errno: c.errno() })),
-  );
-  return loaded;
+function flockCall(): Flock | undefined {
+  if (!loaded) {
+    const c = openLibcSync({ flock: { args: ["i32", "i32"], returns: "i32" } });
+    loaded = { flock: c && ((fd: number, op: number) => (c.fn.flock(fd, op) === 0 ? { ok: true } : { errno: c.errno() })) };
+  }
+  return loaded.flock;
 }
 
 /**
@@ -28,7 +29,7 @@ function flockCall(): Promise<Flock | undefined> {
  * flock(2). Any other failure is thrown as an errno error.
  */
 export async function tryFlock(fd: number, shared: boolean): Promise<boolean | undefined> {
-  const flock = await flockCall();
+  const flock = flockCall();
   if (!flock) return undefined;
   for (;;) {
     const r = flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB);
