@@ -142,5 +142,18 @@ describe("CHECK", () => {
     expect(bad.exitCode).toBe(1);
     expect((bad.json as any).msg).toContain("10.88.0.2/24");
     expect((await call(sb, "CHECK", c)).exitCode).toBe(1); // prevResult required
+    // An address the result gives no interface index is checked against the container end too.
+    const unindexed = { ...prevResult, ips: (prevResult as any).ips.map(({ interface: _, ...ip }: any) => ip) };
+    const bad2 = await call(sb, "CHECK", { ...c, prevResult: unindexed });
+    expect((bad2.json as any).msg).toBe("Failed to match addr 10.88.0.2/24 on interface eth0");
+  });
+
+  it("fails naming the netns when prevResult's container interface is in another sandbox", async () => {
+    const c = conf(sb);
+    const prevResult = (await call(sb, "ADD", c)).json as any;
+    const elsewhere = { ...prevResult, interfaces: prevResult.interfaces.map((i: any) => (i.sandbox ? { ...i, sandbox: "/var/run/netns/elsewhere" } : i)) };
+    const r = await call(sb, "CHECK", { ...c, prevResult: elsewhere });
+    expect(r.exitCode).toBe(1);
+    expect(r.json).toMatchObject({ code: 999, msg: `Sandbox in prevResult doesn't match configured netns: ${sb.container.path}` });
   });
 });

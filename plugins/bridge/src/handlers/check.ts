@@ -1,4 +1,4 @@
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, containerInterface } from "@tscni/types";
 import { ifNameProblem } from "@tscni/types/names";
 import { apply, CURRENT_NETNS, checkIfName, expectAddresses, expectRoutes, openNetns, type Addr, type Link, type RouteEntry } from "@tscni/net";
 import { delegate } from "@tscni/invoke";
@@ -15,9 +15,10 @@ export async function check(ctx: BridgeContext): Promise<void> {
   if (!prev) throw new CniError(ErrorCode.InvalidConfig, "Required prevResult missing");
   const ifs = prev.interfaces ?? [];
   const brIf = ifs.find((i) => i.name === conf.bridge);
-  const contIf = ifs.find((i) => i.name === ctx.ifname && i.sandbox === ctx.netns);
+  const mine = containerInterface(prev, ctx.ifname, ctx.netns);
   if (!brIf) throw fail(`CNI created bridge ${conf.bridge} in host namespace was not found`);
-  if (!contIf) throw fail(`Sandbox in prevResult doesn't match configured netns: ${ctx.netns}`);
+  if (!mine) throw fail(`Sandbox in prevResult doesn't match configured netns: ${ctx.netns}`);
+  const contIf = mine.iface;
 
   // One round trip per side: the bridge and the result's other host interfaces (the veth's
   // host end among them); the container end, its addresses and routes.
@@ -47,7 +48,7 @@ export async function check(ctx: BridgeContext): Promise<void> {
   if (!peer) throw fail(`CNI veth created for bridge ${conf.bridge} was not found`);
   if (peer.i.mac && peer.i.mac !== peer.l!.mac) throw fail(`Interface ${peer.i.name} Mac doesn't match: ${peer.i.mac} not found`);
 
-  const contIdx = ifs.indexOf(contIf);
-  expectAddresses(addrs, (prev.ips ?? []).filter((ipc) => ipc.interface === undefined || ipc.interface === contIdx), ctx.ifname);
+  // Addresses given no interface are checked here too, as before.
+  expectAddresses(addrs, [...mine.ips, ...(prev.ips ?? []).filter((ipc) => ipc.interface === undefined)], ctx.ifname);
   expectRoutes(have ?? [], routes);
 }

@@ -12,22 +12,22 @@ function sysctls(ctx: Ctx): Record<string, string> {
   return out;
 }
 
-/** The interface the plugin before us made, or a config error saying what is missing. */
-async function containerEnd(ctx: Ctx): Promise<Netns> {
+/** The interface the plugin before us made (its netns, its index in prevResult), or a config error saying what is missing. */
+async function containerEnd(ctx: Ctx): Promise<{ ns: Netns; index: number }> {
   if (!ctx.prevResult) throw new CniError(ErrorCode.InvalidConfig, "{{type}} must run after a plugin that creates the interface (no prevResult)");
-  if (!containerInterface(ctx.prevResult, ctx.ifname, ctx.netns)) {
-    throw new CniError(ErrorCode.InvalidConfig, `prevResult has no interface ${ctx.ifname} in ${ctx.netns}`);
-  }
-  return openNetns(ctx.netns);
+  const mine = containerInterface(ctx.prevResult, ctx.ifname, ctx.netns);
+  if (!mine) throw new CniError(ErrorCode.InvalidConfig, `prevResult has no interface ${ctx.ifname} in ${ctx.netns}`);
+  return { ns: await openNetns(ctx.netns), index: mine.index };
 }
 
 /** ADD: tune the container's interface and pass the result on, with what we changed. */
 async function add(ctx: Ctx): Promise<Result> {
-  const ns = await containerEnd(ctx);
-  if (ctx.config.mtu !== undefined) await setLink(ns, ctx.ifname, { mtu: ctx.config.mtu });
+  const { ns, index } = await containerEnd(ctx);
+  const { mtu } = ctx.config;
+  if (mtu !== undefined) await setLink(ns, ctx.ifname, { mtu });
   await setSysctls(ns, sysctls(ctx));
   const prev = ctx.prevResult!;
-  const interfaces = (prev.interfaces ?? []).map((i) => (i.name === ctx.ifname && i.sandbox === ctx.netns && ctx.config.mtu !== undefined ? { ...i, mtu: ctx.config.mtu } : i));
+  const interfaces = (prev.interfaces ?? []).map((i, k) => (k === index && mtu !== undefined ? { ...i, mtu } : i));
   return { ...prev, interfaces };
 }
 
@@ -36,7 +36,7 @@ function del(): void {}
 
 /** CHECK: the interface still has what ADD set. */
 async function check(ctx: Ctx): Promise<void> {
-  const ns = await containerEnd(ctx);
+  const { ns } = await containerEnd(ctx);
   const link = await getLink(ns, ctx.ifname);
   if (!link) throw new CniError(ErrorCode.Internal, `interface ${ctx.ifname} not found in ${ctx.netns}`);
   if (ctx.config.mtu !== undefined && link.mtu !== ctx.config.mtu) throw new CniError(ErrorCode.Internal, `${ctx.ifname} has MTU ${link.mtu}, want ${ctx.config.mtu}`);
