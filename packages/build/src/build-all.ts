@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { prepareEntry, writeExecutable, type BuildResult, type PreparedEntry } from "./build.js";
+import { outputPath, REPO_ROOT } from "./dist-layout.js";
 import { discoverPlugins, MULTI_CALL_NAME, multiCallPlugins, type PluginEntry } from "./discover.js";
 import { prepareMultiCall } from "./multi-call.js";
 import { MULTI_LINKS_DIR, placeMultiLinks, type MultiLinks } from "./multi-links.js";
@@ -26,12 +27,7 @@ export interface BuildFailure {
   error: Error;
 }
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-
-/** Where build-all puts a plugin's executable. */
-export function outputPath(name: string, target: Target, outDir = join(REPO_ROOT, "dist")): string {
-  return join(outDir, target === "standalone" ? "bin" : "node", name);
-}
+export { REPO_ROOT, outputPath };
 
 /**
  * Build every plugin for every target, in parallel, and the multi-call file holding them all

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { bunPath } from "@tscni/build";
+import { outputPath, REPO_ROOT } from "../../build/src/dist-layout.js";
 import { MULTI_CALL_NAME, multiCallPlugins } from "../../build/src/discover.js";
 import { MULTI_LINKS_DIR } from "../../build/src/multi-links.js";
 import { execOk } from "../src/exec.js";
 import { runExecutable, type PluginRun, type RunPluginOptions } from "../src/run-executable.js";
 import { nodeTs } from "./node-ts.js";
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+export { REPO_ROOT };
 
 export type ExecutableTarget = "standalone" | "node";
 
@@ -27,7 +27,7 @@ export function testPlugins(): TestPlugins {
 }
 
 /** dist/bin/tscni-plugins: the standalone multi-call file that dist/multi's names are hard links of. */
-export const multiCallFile = (): string => join(REPO_ROOT, "dist", "bin", MULTI_CALL_NAME);
+export const multiCallFile = (): string => outputPath(MULTI_CALL_NAME, "standalone");
 
 /** The names the multi-call file holds (every plugin and `tscni`; not the test fixture). */
 export const multiCallNames = (): string[] => multiCallPlugins(REPO_ROOT).map((p) => p.name);
@@ -44,7 +44,7 @@ const fromMultiCall = (name: string, target: ExecutableTarget): boolean =>
  */
 export function distPath(name: string, target: ExecutableTarget = "standalone"): string {
   if (fromMultiCall(name, target)) return join(REPO_ROOT, "dist", MULTI_LINKS_DIR, name);
-  return join(REPO_ROOT, "dist", target === "standalone" ? "bin" : "node", name);
+  return outputPath(name, target);
 }
 
 /** The targets a test run covers: both, or with TSCNI_TEST_PLUGINS=multi the standalone only (the node bundles have no multi-call form here). */
