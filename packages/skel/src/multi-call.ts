@@ -1,5 +1,6 @@
 import { CniError, ErrorCode } from "@tscni/types/errors";
 import { CURRENT_VERSION } from "@tscni/types/version";
+import { stdioFor } from "./stdio.js";
 
 /*
  * A multi-call executable: one file holding many plugins, each run when the file is exec'd
@@ -7,8 +8,8 @@ import { CURRENT_VERSION } from "@tscni/types/version";
  * named explicitly: `tscni-plugins bridge`. tscni-build --multi generates the entry that
  * calls multiCallMain with one loader per name; a loader imports that plugin's main.ts,
  * which runs it. Only the selected loader runs: nothing of the other plugins is evaluated.
- * Light imports only, and no node:fs unless there is an error to print: this is on every
- * call's path, VERSION included.
+ * Light imports only, and no node:fs unless there is an error to print (skel's stdio): this
+ * is on every call's path, VERSION included.
  */
 
 /** Name -> a dynamic import of the module that runs it (a plugin's main.ts, or a CLI's). */
@@ -78,10 +79,5 @@ export function multiCallMain(table: MultiCallTable): void {
   process.exit(1);
 }
 
-function write(fd: number, s: string): void {
-  try {
-    process.getBuiltinModule("node:fs").writeSync(fd, s);
-  } catch {
-    // nowhere left to report it
-  }
-}
+/** Whole and synchronous (the process exits next), as skel writes a plugin's answer. */
+const write = (fd: number, s: string): void => stdioFor(process.env.CNI_COMMAND).write(fd, s);
