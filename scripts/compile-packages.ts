@@ -6,9 +6,10 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { REPO_ROOT } from "../packages/build/src/dist-layout.js";
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+export { REPO_ROOT };
 
 export interface PackageJson {
   name: string;
