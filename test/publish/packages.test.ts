@@ -40,20 +40,24 @@ describe("published packages", () => {
     expect(existsSync(join(p.dir, "tsconfig.build.json"))).toBe(true);
   });
 
-  it.each(packages.map((p) => [p.name, p] as const))("%s: every export is its source under tscni-source, then the compiled .d.ts and .js", (_, p) => {
+  it.each(packages.map((p) => [p.name, p] as const))("%s: every export and import is its source under tscni-source, then the compiled .d.ts and .js (a bun variant first where there is one)", (_, p) => {
     const exports = p.pkg["exports"] as Record<string, Target> | undefined;
     if (!exports) return expect(p.name).toBe("create-tscni-plugin"); // a bin only
-    for (const [subpath, target] of Object.entries(exports)) {
-      const source = target["tscni-source"]!;
-      expect(existsSync(join(p.dir, source)), `${p.name} ${subpath}`).toBe(true);
+    const imports = (p.pkg["imports"] ?? {}) as Record<string, Target>;
+    for (const [subpath, target] of [...Object.entries(exports), ...Object.entries(imports)]) {
+      const what = `${p.name} ${subpath}`;
       if (p.name === "@tscni/testing" && subpath === "./repo") {
         // This repository's own helpers: nothing a consumer can resolve, nothing shipped.
         expect(target).toEqual({ "tscni-source": "./repo/index.ts" });
         expect((p.pkg["files"] as string[]).some((f) => f.startsWith("repo"))).toBe(false);
         continue;
       }
-      const stem = source.replace(/^\.\/src\//, "./dist/src/").replace(/\.ts$/, "");
-      expect(Object.entries(target), `${p.name} ${subpath}`).toEqual([["tscni-source", source], ["types", `${stem}.d.ts`], ["import", `${stem}.js`]]);
+      // Code only Bun can run (FFI) sits under the "bun" condition, first, so everything else,
+      // node bundles included, resolves the module beside it (packages/CONTRACTS.md "Exports").
+      const { bun, ...rest } = target as Target & { bun?: Target };
+      if (bun !== undefined) expectScheme(p.dir, bun, `${what} (bun)`);
+      expect(Object.keys(target)[0], what).toBe(bun === undefined ? "tscni-source" : "bun");
+      expectScheme(p.dir, rest, what);
     }
   });
 
@@ -78,3 +82,11 @@ describe("published packages", () => {
     expect(build.dependencies?.["esbuild"]).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+/** `{ tscni-source: ./src/x.ts, types: ./dist/src/x.d.ts, import: ./dist/src/x.js }`, in that order, the source there. */
+function expectScheme(dir: string, target: Target, what: string): void {
+  const source = target["tscni-source"]!;
+  expect(existsSync(join(dir, source)), what).toBe(true);
+  const stem = source.replace(/^\.\/src\//, "./dist/src/").replace(/\.ts$/, "");
+  expect(Object.entries(target), what).toEqual([["tscni-source", source], ["types", `${stem}.d.ts`], ["import", `${stem}.js`]]);
+}

@@ -22,4 +22,13 @@ describe("export conditions", () => {
     expect(inputs).toContain("packages/skel/src/main.ts");
     expect(inputs.filter((i) => i.includes("/dist/"))).toEqual([]);
   });
+
+  // The standalone side (Bun resolves the "bun" condition): test/sdk/net-parity.test.ts sees its
+  // netlink errors, test/example-plugin's strace test sees no exec.
+  it("a node bundle carries no Bun-only code: the modules beside it under the bun condition, nothing opens bun:ffi", async () => {
+    const { code, inputs } = await bundleForNode(join(REPO_ROOT, "plugins", "loopback", "src", "main.ts"), { conditions: [SOURCE_CONDITION] });
+    expect(inputs).toEqual(expect.arrayContaining(["packages/net/src/no-netlink.ts", "packages/state/src/no-libc.ts"]));
+    expect(inputs.filter((i) => i.includes("/netlink/") || i.endsWith("/bun-libc.ts"))).toEqual([]);
+    expect(code).not.toMatch(/\("bun:ffi"\)/); // opening it, as bun-libc.ts does
+  });
 });

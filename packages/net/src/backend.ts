@@ -34,8 +34,12 @@ export function backend(): Promise<Backend> {
     if (forced !== undefined && forced !== "iproute2" && forced !== "netlink") {
       throw new CniError(ErrorCode.InvalidEnv, `${BACKEND_ENV} must be "iproute2" or "netlink"`, `${BACKEND_ENV} is ${JSON.stringify(forced)}`);
     }
-    // Loaded on first use: a verb that touches no link (VERSION) evaluates neither.
-    if (forced !== "iproute2" && (await libc())) return (await import("./netlink/backend.js")).netlinkBackend;
+    // Loaded on first use: a verb that touches no link (VERSION) evaluates neither. `#netlink` is
+    // the netlink backend only under the "bun" export condition (none in a node bundle).
+    if (forced !== "iproute2" && (await libc())) {
+      const { netlinkBackend } = await import("#netlink");
+      if (netlinkBackend) return netlinkBackend;
+    }
     if (forced === "netlink") throw new CniError(ErrorCode.InvalidEnv, `${BACKEND_ENV}=netlink needs the standalone build (in-process netlink through bun:ffi)`);
     return (await import("./iproute2/backend.js")).iproute2Backend;
   })();

@@ -1,4 +1,4 @@
-import { openLibcSync } from "./bun-libc.js";
+import { openLibcSync } from "#libc";
 
 /*
  * flock(2) itself, through bun:ffi (bun-libc.ts), where the runtime has FFI (the standalone
