@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { buildAll } from "../../packages/build/src/build-all.js";
 import { runSection, type BenchSection } from "./framework.js";
 import { removeFloors } from "./floors.js";
+import { removeNodeBundles } from "./node-bundles.js";
 
 const sectionsDir = fileURLToPath(new URL("./sections/", import.meta.url));
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     const { failed } = await buildAll();
     for (const f of failed) console.error(`build failed: ${f.name} (${f.target}): ${f.error.message.split("\n")[0]}`);
   }
-  console.log(`tscni bench: ${cpus().length} cpus, node ${process.version}, NODE_EXTRA_CA_CERTS unset in children`);
+  console.log(`tscni bench: ${cpus().length} cpus, node ${process.version}, NODE_EXTRA_CA_CERTS unset in children, node bundles run from a copy outside any package.json scope (as in /opt/cni/bin)`);
   let failures = 0;
   for (const s of all.filter((s) => wanted.length === 0 || wanted.some((w) => picks(w, s)))) {
     try {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     }
   }
   await removeFloors();
+  removeNodeBundles();
   if (failures) process.exitCode = 1;
 }
 

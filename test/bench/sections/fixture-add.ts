@@ -1,6 +1,7 @@
 // ADD of the fixture plugin: full startup (config schema, validation, result conversion), no networking.
 import { bunBinary, distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection } from "../framework.js";
+import { installedNodeBundle } from "../node-bundles.js";
 
 const env = {
   CNI_COMMAND: "ADD",
@@ -19,7 +20,7 @@ export const section: BenchSection = {
   notes: ["the gap between VERSION and ADD is what config validation and result conversion cost"],
   async setup() {
     const bin = distPath("tscni-fixture", "standalone");
-    const js = distPath("tscni-fixture", "node");
+    const js = installedNodeBundle("tscni-fixture");
     const cases: BenchCase[] = [
       { name: "standalone VERSION", argv: [bin], env: { CNI_COMMAND: "VERSION" } },
       { name: "standalone ADD", argv: [bin], env, stdin },

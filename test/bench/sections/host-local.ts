@@ -9,10 +9,11 @@ import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import { stats, type BenchCase, type BenchSection } from "../framework.js";
 import { helloWorld } from "../floors.js";
+import { installedNodeBundle } from "../node-bundles.js";
 
 const GO = "/usr/lib/cni/host-local";
 const OURS = () => distPath("host-local", "standalone");
-const OURS_NODE = () => distPath("host-local", "node");
+const OURS_NODE = () => installedNodeBundle("host-local");
 const NO_ENV_NOTE = "children get only PATH and the CNI_* variables: NODE_EXTRA_CA_CERTS and NODE_OPTIONS are unset";
 
 let ns: Netns | undefined;

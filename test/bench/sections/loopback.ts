@@ -6,6 +6,7 @@ import { createNetns, deleteNetns, type Netns } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection, CaseStats } from "../framework.js";
 import { floorProgram, helloWorld } from "../floors.js";
+import { installedNodeBundle } from "../node-bundles.js";
 
 const GO_LOOPBACK = "/usr/lib/cni/loopback";
 let host: Netns | undefined;
@@ -61,7 +62,7 @@ export const section: BenchSection = {
       { name: "nsenter floor (/bin/true)", argv: inHost(["/bin/true"]), env: env("ADD") },
       add(GO_ADD, [GO_LOOPBACK]),
       add(OURS, [distPath("loopback", "standalone")]),
-      add("tscni node bundle ADD", [distPath("loopback", "node")]),
+      add("tscni node bundle ADD", [installedNodeBundle("loopback")]),
       add(MINIMAL, [minimal]),
       { name: HELLO, argv: inHost([await helloWorld()]), env: env("VERSION") },
       { name: GO_VERSION, argv: inHost([GO_LOOPBACK]), env: env("VERSION") },

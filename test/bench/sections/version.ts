@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { bunBinary, distPath } from "@tscni/testing/repo";
 import type { BenchCase, BenchSection } from "../framework.js";
+import { installedNodeBundle } from "../node-bundles.js";
 
 const GO_LOOPBACK = "/usr/lib/cni/loopback";
 const env = { CNI_COMMAND: "VERSION" };
@@ -22,8 +23,8 @@ export const section: BenchSection = {
       { name: "spawn floor (/bin/true)", argv: ["/bin/true"], env },
       { name: "go loopback", argv: [GO_LOOPBACK], env },
       { name: "fixture standalone", argv: [distPath("tscni-fixture", "standalone")], env },
-      { name: "fixture node bundle", argv: [distPath("tscni-fixture", "node")], env },
-      { name: "fixture node bundle @bun", argv: [bunBinary(), distPath("tscni-fixture", "node")], env },
+      { name: "fixture node bundle", argv: [installedNodeBundle("tscni-fixture")], env },
+      { name: "fixture node bundle @bun", argv: [bunBinary(), installedNodeBundle("tscni-fixture")], env },
     ];
     // Our loopback, once it is built, is the like-for-like comparison.
     const ours = distPath("loopback", "standalone");
