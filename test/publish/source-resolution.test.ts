@@ -10,10 +10,13 @@ import { parseCniArgs } from "@tscni/types";
 import { bunTs, nodeTs } from "@tscni/testing/repo";
 import { publishedPackages } from "../../scripts/compile-packages.js";
 
+type Target = { "tscni-source"?: string; bun?: { "tscni-source": string } };
 const entries = publishedPackages().flatMap((p) =>
-  Object.entries((p.pkg["exports"] ?? {}) as Record<string, Record<string, string>>).map(([sub, target]) => ({
+  Object.entries((p.pkg["exports"] ?? {}) as Record<string, Target>).map(([sub, target]) => ({
     spec: sub === "." ? p.name : `${p.name}${sub.slice(1)}`,
     source: pathToFileURL(join(p.dir, target["tscni-source"]!)).href,
+    // Bun also resolves the "bun" condition, which a Bun-only module sits under.
+    bunSource: pathToFileURL(join(p.dir, (target.bun ?? target)["tscni-source"]!)).href,
   })),
 );
 
@@ -28,9 +31,9 @@ describe("in this repository our packages resolve to their source", () => {
   it("in the node (tsx) and bun processes the tests start", () => {
     const script = join(import.meta.dirname, "fixtures", "resolve.ts");
     const specs = entries.map((e) => e.spec);
-    const want = entries.map((e) => e.source);
-    for (const argv of [nodeTs(script, ...specs), bunTs(script, ...specs)]) {
-      expect(JSON.parse(execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: import.meta.dirname })), argv[0]).toEqual(want);
-    }
+    const resolved = (argv: string[]) => JSON.parse(execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: import.meta.dirname }));
+    expect(resolved(nodeTs(script, ...specs)), "node").toEqual(entries.map((e) => e.source));
+    expect(resolved(bunTs(script, ...specs)), "bun").toEqual(entries.map((e) => e.bunSource));
+    expect(entries.filter((e) => e.bunSource !== e.source).map((e) => e.spec)).toEqual(["@tscni/state/bun-libc"]);
   });
 });
