@@ -16,7 +16,7 @@ export type Sync<T> = T extends PromiseLike<unknown> ? never : T;
 export async function withNetns<T>(path: string, fn: () => Sync<T>): Promise<T> {
   const enter = await threadNetns();
   if (!enter) {
-    throw new CniError(ErrorCode.Internal, "withNetns needs the standalone build: this runtime cannot move a thread into another netns", `running under Node ${process.version}, which has no setns(2); use the @tscni/net operations, which exec into the netns here`);
+    throw new CniError(ErrorCode.Internal, "withNetns needs the standalone build: this runtime cannot move a thread into another netns", "no setns(2) here: Node has no FFI, and a node bundle carries none also when bun runs it; use the @tscni/net operations, which exec into the netns here");
   }
   if (!path.startsWith("/")) throw new NetnsError(path, "not-netns", "netns path must be absolute");
   const r = enter(path, fn);

@@ -1,8 +1,9 @@
 /*
  * libc through bun:ffi, the one place this repository opens it: the standalone build (Bun)
  * calls a few libc functions itself (flock(2) here; setns and a netlink socket in
- * @tscni/net; read(2)/write(2) for skel's VERSION). Node has no FFI: openLibcSync answers
- * undefined there, and when libc cannot be opened, and the caller takes its other way.
+ * @tscni/net; read(2)/write(2) for skel's VERSION). Only the "bun" export condition resolves
+ * this file (no-libc.ts elsewhere); should Node load it anyway, or libc not open, openLibcSync
+ * answers undefined and the caller takes its other way.
  */
 
 export type FfiType = "i32" | "u32" | "ptr" | "u64_fast" | "i64_fast";
