@@ -36,7 +36,7 @@ export function backend(): Promise<Backend> {
     }
     // Loaded on first use: a verb that touches no link (VERSION) evaluates neither. `#netlink` is
     // the netlink backend only under the "bun" export condition (none in a node bundle).
-    if (forced !== "iproute2" && (await libc())) {
+    if (forced !== "iproute2" && libc()) {
       const { netlinkBackend } = await import("#netlink");
       if (netlinkBackend) return netlinkBackend;
     }

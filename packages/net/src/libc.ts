@@ -18,12 +18,12 @@ export interface Libc {
   errno(): number;
 }
 
-let loaded: Promise<Libc | undefined> | undefined;
+let loaded: { libc: Libc | undefined } | undefined;
 
-/** The binding, once per process (a promise: callers on Node wait for nothing). */
-export function libc(): Promise<Libc | undefined> {
-  loaded ??= Promise.resolve(bind());
-  return loaded;
+/** The binding, once per process. */
+export function libc(): Libc | undefined {
+  loaded ??= { libc: bind() };
+  return loaded.libc;
 }
 
 function bind(): Libc | undefined {

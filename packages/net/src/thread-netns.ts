@@ -20,7 +20,7 @@ export type InNetnsSync = <T>(path: string, fn: () => T) => T;
 
 /** The switcher, or undefined where setns is not available (Node): exec instead. */
 export async function threadNetns(): Promise<InNetnsSync | undefined> {
-  const c = await libc();
+  const c = libc();
   return c && (<T>(path: string, fn: () => T) => enter(c.setns, path, fn));
 }
 

@@ -41,7 +41,7 @@ export class Rtnl {
 
   /** Under Bun: a socket in this thread's netns, or in the one at `netnsPath`. Elsewhere undefined. */
   static async open(netnsPath?: string): Promise<Rtnl | undefined> {
-    const c = await libc();
+    const c = libc();
     if (!c) return undefined;
     const make = () => {
       const fd = c.socket(AF_NETLINK, SOCK_RAW_CLOEXEC, NETLINK_ROUTE);
