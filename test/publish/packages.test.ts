@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { publishedPackages, REPO_ROOT, type PackageJson } from "../../scripts/compile-packages.js";
+import { REPO_ROOT } from "@tscni/testing/repo";
+import { publishedPackages, type PackageJson } from "../../scripts/compile-packages.js";
 
 const root = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as PackageJson & { repository: { url: string } };
 const packages = publishedPackages();

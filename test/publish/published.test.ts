@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIdentity } from "@tscni/state/identity";
 import { createSandbox, exec, leftovers, runPrefix, type ExecResult, type Sandbox } from "@tscni/testing";
-import { compilePackages, publishedPackages, REPO_ROOT, type PackageJson } from "../../scripts/compile-packages.js";
+import { REPO_ROOT } from "@tscni/testing/repo";
+import { compilePackages, publishedPackages, type PackageJson } from "../../scripts/compile-packages.js";
 import { Verdaccio } from "../registry/verdaccio.js";
 
 const PREFIX = "tpub-";

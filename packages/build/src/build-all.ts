@@ -27,8 +27,6 @@ export interface BuildFailure {
   error: Error;
 }
 
-export { REPO_ROOT, outputPath };
-
 /**
  * Build every plugin for every target, in parallel, and the multi-call file holding them all
  * (`tscni-plugins`); a broken plugin does not stop the others.

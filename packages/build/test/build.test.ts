@@ -10,7 +10,7 @@ import { bunPath } from "../src/bun-path.js";
 import { runTool } from "../src/run-tool.js";
 import { SOURCE_CONDITION } from "../src/options.js";
 import { discoverPlugins } from "../src/discover.js";
-import { REPO_ROOT } from "../src/build-all.js";
+import { REPO_ROOT } from "../src/dist-layout.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tb-build-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

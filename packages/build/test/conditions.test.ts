@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundleForNode } from "../src/node-bundle.js";
 import { defaultConditions, processConditions, SOURCE_CONDITION } from "../src/options.js";
-import { REPO_ROOT } from "../src/build-all.js";
+import { REPO_ROOT } from "../src/dist-layout.js";
 
 describe("export conditions", () => {
   it("reads node's --conditions and -C, in the arguments and in NODE_OPTIONS", () => {

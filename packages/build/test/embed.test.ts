@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { identityLine, readIdentity } from "@tscni/state/identity";
 import { buildExecutable, embedSpecs, resolveEmbeds, SOURCE_CONDITION } from "../src/index.js";
-import { REPO_ROOT } from "../src/build-all.js";
+import { REPO_ROOT } from "../src/dist-layout.js";
 
 const root = mkdtempSync(join(tmpdir(), "tb-embed-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

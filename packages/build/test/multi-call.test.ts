@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBuildIdentity } from "@tscni/state/identity";
 import { buildMultiCall, compileWithModuleMarks, markedModules, multiCallEntries, prepareMultiCall, type BuildResult } from "../src/index.js";
 import { multiCallPlugins } from "../src/discover.js";
-import { REPO_ROOT } from "../src/build-all.js";
+import { REPO_ROOT } from "../src/dist-layout.js";
 import { SOURCE_CONDITION } from "../src/options.js";
 
 const root = mkdtempSync(join(tmpdir(), "tb-multi-"));
