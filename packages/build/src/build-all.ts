@@ -39,7 +39,7 @@ export async function buildAll(opts: BuildAllOptions = {}): Promise<{ built: Bui
   if (opts.only?.length) plugins = plugins.filter((p) => opts.only!.includes(p.name));
 
   const jobs: Array<{ name: string; target: Target; run: () => Promise<BuildResult> }> = [];
-  // One esbuild pass per entry, shared by both targets (it is also the standalone's up-to-date key).
+  // One preparation per entry, shared by both targets (the standalone adds a pass for its up-to-date key).
   // The generated entry (embedding, or the multi-call dispatcher) stays beside the stamps. The
   // repository builds its plugins from the packages' source, not their dist/.
   const conditions = [SOURCE_CONDITION];

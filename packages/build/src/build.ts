@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { embeddingEntry, embedSpecs, resolveEmbeds } from "./embed.js";
-import { bundleForNode, type NodeBundle } from "./node-bundle.js";
+import { bundleAsBunSees, bundleForNode, type NodeBundle } from "./node-bundle.js";
 import { BUN_FLAGS, defaultConditions, type Target } from "./options.js";
 import { identityTrailer } from "./identity.js";
 import { compileStandalone } from "./standalone.js";
@@ -106,7 +106,8 @@ export async function writeExecutable(entry: string | undefined, opts: BuildOpti
       upToDate = !writeIfChanged(outfile, prep.bundle.code + prep.trailer) && !opts.force;
     } else {
       const flags = [...(prep.standaloneFlags ?? []), ...prep.conditions.map((c) => `--conditions=${c}`)];
-      const key = buildKey(prep.bundle.code + prep.trailer, getBunVersion(), [...BUN_FLAGS, ...flags].join(" "));
+      const seen = await bundleAsBunSees(prep.source, { conditions: prep.conditions });
+      const key = buildKey(seen.code + prep.trailer, getBunVersion(), [...BUN_FLAGS, ...flags].join(" "));
       upToDate = !opts.force && isUpToDate(outfile, key);
       if (!upToDate) {
         await compileStandalone(prep.source, outfile, flags, prep.trailer);

@@ -20,10 +20,24 @@ const REQUIRE_SHIM = 'if(typeof require>"u")globalThis.require=process.getBuilti
  * Bundle an entry into one CommonJS file for Node >= 20 (also runnable by bun). No top-level
  * await in main.ts. `conditions`: export conditions to resolve besides esbuild's defaults.
  */
-export async function bundleForNode(entry: string, opts: { minify?: boolean; conditions?: readonly string[] } = {}): Promise<NodeBundle> {
+export function bundleForNode(entry: string, opts: { minify?: boolean; conditions?: readonly string[] } = {}): Promise<NodeBundle> {
+  return bundle(entry, opts);
+}
+
+/**
+ * The same bundle with the modules bun resolves ("bun" condition first, its `bun:` built-ins
+ * left out): not run, but hashed as the standalone's up-to-date key, since the node bundle
+ * leaves out the Bun-only files a standalone carries.
+ */
+export function bundleAsBunSees(entry: string, opts: { conditions?: readonly string[] } = {}): Promise<NodeBundle> {
+  return bundle(entry, { ...opts, conditions: ["bun", ...(opts.conditions ?? [])], external: ["bun:*"] });
+}
+
+async function bundle(entry: string, opts: { minify?: boolean; conditions?: readonly string[]; external?: string[] }): Promise<NodeBundle> {
   const r = await esbuild.build({
     // esbuild drops its default "module" condition once custom ones are given: keep it.
     ...(opts.conditions?.length ? { conditions: [...opts.conditions, "module"] } : {}),
+    ...(opts.external ? { external: opts.external } : {}),
     entryPoints: [entry],
     bundle: true,
     platform: "node",

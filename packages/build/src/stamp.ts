@@ -5,8 +5,9 @@ import { writeIfChanged } from "./write-if-changed.js";
 
 /**
  * Standalone binaries take ~1 s each to compile; skip them when nothing that
- * goes into them changed. The key is the node bundle of the same entry (it
- * covers every input source) plus the compiler version and flags.
+ * goes into them changed. The key is a bundle of the same entry resolved as
+ * bun resolves it (it covers every input source, Bun-only ones too) plus the
+ * compiler version and flags.
  */
 export function buildKey(...parts: string[]): string {
   const h = createHash("sha256");

@@ -85,6 +85,23 @@ describe("buildExecutable", () => {
     expect(JSON.parse(check.stdout).input).toBe("[]");
   });
 
+  it("standalone target: a change to a module only the bun condition resolves rebuilds it", async () => {
+    const pkg = join(dir, "node_modules", "probe-cond");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "probe-cond", type: "module", exports: { bun: "./bun.js", default: "./node.js" } }));
+    writeFileSync(join(pkg, "node.js"), 'export const which = "node";\n');
+    writeFileSync(join(pkg, "bun.js"), 'export const which = "bun 1";\n');
+    const condEntry = join(dir, "cond.ts");
+    writeFileSync(condEntry, 'import { which } from "probe-cond";\nconsole.log(which);\n');
+    const out = join(dir, "bin", "cond");
+    await buildExecutable(condEntry, { target: "standalone", outfile: out });
+    expect((await exec([out], { env: {} })).stdout).toBe("bun 1\n");
+    expect((await buildExecutable(condEntry, { target: "standalone", outfile: out })).upToDate).toBe(true);
+    writeFileSync(join(pkg, "bun.js"), 'export const which = "bun 2";\n');
+    expect((await buildExecutable(condEntry, { target: "standalone", outfile: out })).upToDate).toBe(false);
+    expect((await exec([out], { env: {} })).stdout).toBe("bun 2\n");
+  });
+
   it("both targets end with the identity of the nearest package.json, and still run", async () => {
     const pkgDir = join(dir, "pkg");
     mkdirSync(join(pkgDir, "src"), { recursive: true });
