@@ -208,6 +208,15 @@ describe.each(RUNNERS)("$name", (r) => {
     expect(ipj(cont, "route", "show", "default")[0].gateway).toBe("10.5.0.1");
   });
 
+  it("plans that reuse names: a rename, a delete and a move in the plan change what later ops' names mean", () => {
+    const o = scenario("names");
+    expect(o.oldNameAfterRename).toEqual([]);
+    expect(o.renamedBeforeMove).toEqual(["10.7.0.1/24", "10.7.2.1/24"]);
+    expect(o.afterMove).toBeNull();
+    expect(o.tnn0).toEqual({ up: true, addrs: ["10.7.3.1/24"] });
+    expect(o.kernel).toEqual({ tnn0: ["10.7.3.1/24"], tnn1: [], newTnn1Mtu: 1300, moved: { name: "tnn1", kind: "veth", mtu: 1500, up: false, promisc: false } });
+  });
+
   it("sysctls: many keys in another netns, dotted ifnames, normalised reads, the same code 5 errors", () => {
     const o = scenario("sysctls");
     expect(o.setExecs).toBe(r.backend === "netlink" ? 0 : 1);

@@ -60,8 +60,8 @@ function runOp(s: Rtnl, ns: Netns, o: NetOp, what: string): unknown {
     case "listLinks":
       return links.listLinks(s, what).filter((l) => matchLink(l, o));
     case "listAddrs": {
-      const names = new Map(links.listLinks(s, what).map((l) => [l.index, l.name]));
-      if (o.dev !== undefined) links.indexOf(s, o.dev, what);
+      // One device: its index names the addresses to keep, no dump of every link.
+      const names = o.dev === undefined ? new Map(links.listLinks(s, what).map((l) => [l.index, l.name])) : new Map([[links.indexOf(s, o.dev, what), o.dev]]);
       return l3.listAddrs(s, names, what).filter((a) => (o.dev === undefined || a.ifname === o.dev) && (o.family === undefined || a.family === o.family));
     }
     case "listRoutes": {

@@ -63,11 +63,26 @@ export function decodeLink(body: Buffer): RawLink {
   return l;
 }
 
+/*
+ * Names resolved on a socket, so a plan that names one link in several ops asks the kernel
+ * once. Ops that rename, move or delete a link forget them all; a socket lives for one plan.
+ */
+const known = new WeakMap<Rtnl, Map<string, number>>();
+
+function learn(s: Rtnl, l: RawLink): RawLink {
+  let m = known.get(s);
+  if (!m) known.set(s, (m = new Map()));
+  m.set(l.name, l.index);
+  return l;
+}
+
+const forgetNames = (s: Rtnl) => known.get(s)?.clear();
+
 /** The link named `name`; NetlinkError ENODEV when there is none. */
 export function rawLink(s: Rtnl, name: string, what: string): RawLink {
   const [m] = s.request(what, RTM.GETLINK, 0, ifinfomsg(), [attr.str(IFLA.IFNAME, name)]);
   if (!m) throw new NetlinkError(ENODEV, what);
-  return decodeLink(m.body);
+  return learn(s, decodeLink(m.body));
 }
 
 function nameOf(s: Rtnl, index: number, what: string): string | undefined {
@@ -91,13 +106,13 @@ export function getLink(s: Rtnl, name: string, what: string): Link {
 }
 
 export function listLinks(s: Rtnl, what: string): Link[] {
-  const raw = s.request(what, RTM.GETLINK, NLM_F.DUMP, ifinfomsg()).filter((m) => m.type === RTM.NEWLINK).map((m) => decodeLink(m.body));
+  const raw = s.request(what, RTM.GETLINK, NLM_F.DUMP, ifinfomsg()).filter((m) => m.type === RTM.NEWLINK).map((m) => learn(s, decodeLink(m.body)));
   const names = new Map(raw.map((l) => [l.index, l.name]));
   return raw.map((l) => named(l, l.masterIndex === undefined ? undefined : names.get(l.masterIndex)));
 }
 
 /** ifindex of `name`, for requests that take an index. */
-export const indexOf = (s: Rtnl, name: string, what: string): number => rawLink(s, name, what).index;
+export const indexOf = (s: Rtnl, name: string, what: string): number => known.get(s)?.get(name) ?? rawLink(s, name, what).index;
 
 /** An fd of the netns at `path` ("" = this process's) for IFLA_NET_NS_FD. */
 function openNetnsFd(ns: Netns): number {
@@ -154,7 +169,6 @@ export function createVeth(s: Rtnl, ns: Netns, o: VethSpec & { name: string }, w
 }
 
 export function setLink(s: Rtnl, ns: Netns, name: string, c: LinkChanges, what: string): void {
-  const index = indexOf(s, name, what);
   const attrs: Attr[] = [];
   if (c.rename !== undefined) attrs.push(attr.str(IFLA.IFNAME, c.rename));
   if (c.mtu !== undefined) attrs.push(attr.u32(IFLA.MTU, c.mtu));
@@ -166,13 +180,18 @@ export function setLink(s: Rtnl, ns: Netns, name: string, c: LinkChanges, what: 
   if (c.vlanFiltering !== undefined) {
     attrs.push(attr.nested(IFLA.LINKINFO, [attr.str(INFO.KIND, "bridge"), attr.nested(INFO.DATA, [attr.u8(IFLA_BR_VLAN_FILTERING, c.vlanFiltering ? 1 : 0)])]));
   }
-  const header = ifinfomsg({ index, ...flagBits(c.up, c.promisc) });
   if (attrs.length === 0 && c.up === undefined && c.promisc === undefined && c.netns === undefined) return;
+  // With index 0 the kernel finds the link by IFLA_IFNAME, which saves a lookup; a rename needs the index.
+  const index = known.get(s)?.get(name) ?? (c.rename === undefined ? 0 : rawLink(s, name, what).index);
+  if (index === 0) attrs.unshift(attr.str(IFLA.IFNAME, name));
+  const header = ifinfomsg({ index, ...flagBits(c.up, c.promisc) });
+  if (c.rename !== undefined || c.netns !== undefined) forgetNames(s);
   if (c.netns === undefined || c.netns.path === ns.path) s.request(what, RTM.NEWLINK, 0, header, attrs);
   else withNetnsFd(c.netns, (fd) => s.request(what, RTM.NEWLINK, 0, header, [...attrs, attr.u32(IFLA.NET_NS_FD, fd)]));
 }
 
 export function deleteLink(s: Rtnl, name: string, what: string): void {
+  forgetNames(s);
   s.request(what, RTM.DELLINK, 0, ifinfomsg(), [attr.str(IFLA.IFNAME, name)]);
 }
 
