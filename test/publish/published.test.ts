@@ -263,6 +263,16 @@ describe("the published packages", () => {
     expect(link).toMatchObject({ mtu: 1400 }); // what my-plugin did, after the bridge made eth0
     expect(link.addr_info.map((a: { local: string; prefixlen: number }) => `${a.local}/${a.prefixlen}`)).toContain(added.ips[0].address);
     expect(JSON.parse((await tscni("check")).stdout)).toEqual({ ok: true });
+    // The author's standalone, built from the published packages, does its netns work in-process:
+    // its CHECK (a read of eth0) execs nothing but itself.
+    const log = join(work, "strace-check");
+    const check = await exec(["ip", "netns", "exec", sb.host.name, "strace", "-f", "-qq", "-e", "trace=execve", "-o", log, join(bin, "my-plugin")], {
+      cwd: work, timeoutMs: 60_000, stdin: JSON.stringify({ cniVersion: "1.1.0", name: "e2e-net", type: "my-plugin", mtu: 1400, prevResult: added }),
+      env: { PATH: process.env.PATH, CNI_COMMAND: "CHECK", CNI_CONTAINERID: "e2e", CNI_NETNS: sb.container.path, CNI_IFNAME: "eth0", CNI_PATH: bin },
+    });
+    expect(check.exitCode, output(check)).toBe(0);
+    const programs = readFileSync(log, "utf8").split("\n").filter((l) => /execve\(/.test(l) && !/= -1 /.test(l)).map((l) => /execve\("([^"]+)"/.exec(l)![1]);
+    expect(programs).toEqual([join(bin, "my-plugin")]);
     expect(JSON.parse((await tscni("del")).stdout)).toEqual({ ok: true });
     expect(await eth0()).toEqual([]);
     expect(readdirSync(join(work, "ipam", "e2e-net")).filter((f) => /^\d/.test(f))).toEqual([]); // the address went back
