@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { identityOf } from "@tscni/state/identity";
+import { isPluginName } from "@tscni/types/names";
 import { exportedModule, findPackage, nearestPackage, reachableModule, type PackageJson } from "./package-json.js";
 import { writeIfChanged } from "./write-if-changed.js";
 
@@ -49,7 +50,7 @@ export function resolveEmbeds(entry: string, specs: readonly string[], from: str
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
     if (!pkg.name || !pkg.version) throw new Error(`cannot embed ${spec}: ${dir}/package.json needs a name and a version (its executables' identity)`);
     const type = eq > 0 ? spec.slice(0, eq) : pkg.name.slice(pkg.name.lastIndexOf("/") + 1);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(type)) throw new Error(`cannot embed ${spec}: "${type}" is not a plugin file name`);
+    if (!isPluginName(type)) throw new Error(`cannot embed ${spec}: "${type}" is not a plugin file name`);
     if (seen.has(type)) throw new Error(`cannot embed ${spec}: a delegate for "${type}" is already embedded`);
     seen.add(type);
     return { type, identity: identityOf(pkg.name, pkg.version), module: mainModule(dir, pkg, spec, conditions) };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { identityOf, multiIdentityLine, type HeldPlugin } from "@tscni/state/identity";
+import { isPluginName } from "@tscni/types/names";
 import { type BuildOptions, type BuildResult, type PreparedEntry, writeExecutable } from "./build.js";
 import { embedSpecs, registrationLines, registryModule, resolveEmbeds, type Registration } from "./embed.js";
 import { bundleForNode, moduleExports } from "./node-bundle.js";
@@ -22,8 +23,6 @@ export interface MultiCallEntry {
   entry: string;
 }
 
-const NAME = /^[A-Za-z0-9][\w.+-]*$/;
-
 /**
  * `[name=]entry.ts` specs as entries. Without a name, the entry's package names it (its
  * package name without the scope: `@tscni/loopback` -> `loopback`).
@@ -32,12 +31,12 @@ export function multiCallEntries(specs: readonly string[]): MultiCallEntry[] {
   const seen = new Set<string>();
   return specs.map((spec) => {
     const eq = spec.indexOf("=");
-    const named = eq > 0 && NAME.test(spec.slice(0, eq));
+    const named = eq > 0 && isPluginName(spec.slice(0, eq));
     const entry = resolve(named ? spec.slice(eq + 1) : spec);
     if (!existsSync(entry)) throw new Error(`--multi ${spec}: no such entry ${entry}`);
     const pkgName = nearestPackage(entry)?.pkg.name;
     const name = named ? spec.slice(0, eq) : pkgName?.slice(pkgName.lastIndexOf("/") + 1);
-    if (!name || !NAME.test(name)) throw new Error(`--multi ${spec}: its package gives it no plugin name; name it: NAME=${spec}`);
+    if (!name || !isPluginName(name)) throw new Error(`--multi ${spec}: its package gives it no plugin name; name it: NAME=${spec}`);
     if (seen.has(name)) throw new Error(`--multi ${spec}: two entries named "${name}"`);
     seen.add(name);
     return { name, entry };

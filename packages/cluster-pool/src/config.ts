@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { formatCIDR, formatIP, lastOf, networkOf, type IPAddr } from "@tscni/types/ip";
+import { VALID_NAME } from "@tscni/types/names";
 import { bad, normaliseRanges, rangeString, type IpamRanges, type Range } from "@tscni/ipam-ranges";
 import type { EtcdClientOptions } from "@tscni/etcd";
 import type { ClusterIpamConfig, EtcdSection } from "./schema.js";
@@ -11,7 +12,6 @@ export const DEFAULT_BLOCK_SIZE = { 4: 26, 6: 122 } as const;
 /** Block sizes calico allows: at most 4096 addresses in a block, at least one. */
 const BLOCK_LIMITS = { 4: [20, 32], 6: [116, 128] } as const;
 const TOKEN_DIR = "/run/tscni/etcd-tokens";
-const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
 
 /** What the pool logic needs: where the pool lives, who we are, its ranges and block sizes. */
 export interface PoolConfig {

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { isPluginName } from "@tscni/types/names";
 
 /*
  * Every executable tscni-build makes ends with one line naming what it was built from. A
@@ -19,7 +20,6 @@ const MULTI_PREFIX = "\n// tscni-plugins ";
 /** How much of a file's end is read: room for a multi-call list of ~100 names. */
 const TAIL_BYTES = 4096;
 const ID = /^[@\w./-]+@[\w.+-]+$/;
-const NAME = /^[A-Za-z0-9][\w.+-]*$/;
 
 /** What an executable built from package `name` at `version` calls itself. */
 export const identityOf = (name: string, version: string): string => `${name}@${version}`;
@@ -39,7 +39,7 @@ export type BuildIdentity = { kind: "single"; identity: string } | { kind: "mult
 /** The trailer of a multi-call file: `\n// tscni-plugins name=<package>@<version> ...\n`. */
 export function multiIdentityLine(held: readonly HeldPlugin[]): string {
   for (const h of held) {
-    if (!NAME.test(h.name)) throw new Error(`invalid plugin name ${JSON.stringify(h.name)} for a multi-call file`);
+    if (!isPluginName(h.name)) throw new Error(`invalid plugin name ${JSON.stringify(h.name)} for a multi-call file`);
     if (h.identity !== undefined && !ID.test(h.identity)) throw new Error(`invalid identity ${JSON.stringify(h.identity)}`);
   }
   return `${MULTI_PREFIX}${held.map((h) => (h.identity ? `${h.name}=${h.identity}` : h.name)).join(" ")}\n`;
@@ -60,7 +60,7 @@ export function readBuildIdentity(path: string): BuildIdentity | undefined {
     const eq = word.indexOf("=");
     const name = eq < 0 ? word : word.slice(0, eq);
     const identity = eq < 0 ? undefined : word.slice(eq + 1);
-    if (!NAME.test(name) || (identity !== undefined && !ID.test(identity))) return undefined;
+    if (!isPluginName(name) || (identity !== undefined && !ID.test(identity))) return undefined;
     held.push(identity === undefined ? { name } : { name, identity });
   }
   return held.length > 0 ? { kind: "multi", held } : undefined;

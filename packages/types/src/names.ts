@@ -9,6 +9,14 @@ import { CniError, ErrorCode } from "./errors.js";
 
 /** Container IDs and network names. */
 export const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
+/** A plugin's file name (a config's `type`, a name in CNI_PATH or in a multi-call file). */
+export const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+/** NAME_MAX: a plugin name is one path component. */
+export const MAX_PLUGIN_NAME_BYTES = 255;
+
+/** Whether `name` can be a plugin's file name. */
+export const isPluginName = (name: string): boolean => PLUGIN_NAME.test(name) && Buffer.byteLength(name) <= MAX_PLUGIN_NAME_BYTES;
+
 /** IFNAMSIZ - 1. */
 export const MAX_IFNAME_BYTES = 15;
 

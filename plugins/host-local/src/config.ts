@@ -1,5 +1,6 @@
 import { isAbsolute, join } from "node:path";
 import { bad, normaliseRanges, type IpamRanges } from "@tscni/ipam-ranges";
+import { VALID_NAME } from "@tscni/types/names";
 import type { HostLocalConfig } from "./schema.js";
 
 export const DEFAULT_DATA_DIR = "/var/lib/cni/networks";
@@ -11,7 +12,6 @@ export interface IpamConfig extends IpamRanges {
   dir: string;
 }
 
-const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
 
 function validateDataDir(dataDir: string): string {
   if (dataDir.includes("\0")) bad("ipam.dataDir", "contains a NUL byte");

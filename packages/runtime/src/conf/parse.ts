@@ -1,4 +1,4 @@
-import { CniError, compareVersions, ErrorCode, validateNetworkName } from "@tscni/types";
+import { CniError, compareVersions, ErrorCode, looseBool, validateNetworkName } from "@tscni/types";
 import { RUNTIME_VERSION } from "./version.js";
 
 export type PluginConf = Record<string, unknown> & { type: string };
@@ -36,9 +36,7 @@ function parseJsonObject(text: string, where: string): Record<string, unknown> {
 function readBool(raw: Record<string, unknown>, key: string, where: string): boolean {
   const v = raw[key];
   if (v === undefined) return false;
-  if (typeof v === "boolean") return v;
-  if (typeof v === "string" && /^(true|false)$/i.test(v)) return v.toLowerCase() === "true";
-  return fail(where, `invalid value ${JSON.stringify(v)} for ${key}`);
+  return looseBool(v) ?? fail(where, `invalid value ${JSON.stringify(v)} for ${key}`);
 }
 
 /** One plugin object of a list (or a single .conf): must have a string `type`. */

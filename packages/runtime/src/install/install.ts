@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { CniError, ErrorCode } from "@tscni/types";
+import { CniError, ErrorCode, isPluginName } from "@tscni/types";
 import { readBuildIdentity, writeFileAtomic, type BuildIdentity } from "@tscni/state";
 import { readManifest, writeManifest, type InstallManifest, type InstalledConflist, type LinkKind } from "./manifest.js";
 import { fsyncDir, linkedTo, moveAside, placeCopy, placeLink, removeIfExists, sameContent } from "./place.js";
@@ -37,7 +37,7 @@ const sha256 = (data: Buffer | string) => createHash("sha256").update(data).dige
 const stamp = () => new Date().toISOString().replace(/[-:.]/g, "");
 
 function checkName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(name) || name.length > 255) {
+  if (!isPluginName(name)) {
     throw new CniError(ErrorCode.InvalidConfig, `invalid plugin name ${JSON.stringify(name)}`, "a plugin name is a plain file name");
   }
   return name;
