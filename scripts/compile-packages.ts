@@ -9,7 +9,6 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../packages/build/src/dist-layout.js";
 
-
 export interface PackageJson {
   name: string;
   version: string;

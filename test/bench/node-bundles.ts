@@ -1,7 +1,7 @@
 // Node bundles as an operator installs them: copied into a directory with no package.json
 // above it, like /opt/cni/bin, where Node loads the extensionless file as CommonJS. Run from
 // dist/node inside this repository ("type": "module") Node would load it as ESM, which
-// starts about 1.12x slower (packages/build/README.md).
+// starts slower than an installed bundle does (README "Benchmarks").
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -10,7 +10,7 @@ import { CniError, ErrorCode } from "./errors.js";
 /** Container IDs and network names. */
 export const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$/;
 /** A plugin's file name (a config's `type`, a name in CNI_PATH or in a multi-call file). */
-export const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 /** NAME_MAX: a plugin name is one path component. */
 export const MAX_PLUGIN_NAME_BYTES = 255;
 
