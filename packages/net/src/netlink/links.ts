@@ -182,7 +182,7 @@ export function setLink(s: Rtnl, ns: Netns, name: string, c: LinkChanges, what: 
   }
   if (attrs.length === 0 && c.up === undefined && c.promisc === undefined && c.netns === undefined) return;
   // With index 0 the kernel finds the link by IFLA_IFNAME, which saves a lookup; a rename needs the index.
-  const index = known.get(s)?.get(name) ?? (c.rename === undefined ? 0 : rawLink(s, name, what).index);
+  const index = c.rename === undefined ? (known.get(s)?.get(name) ?? 0) : indexOf(s, name, what);
   if (index === 0) attrs.unshift(attr.str(IFLA.IFNAME, name));
   const header = ifinfomsg({ index, ...flagBits(c.up, c.promisc) });
   if (c.rename !== undefined || c.netns !== undefined) forgetNames(s);
