@@ -6,6 +6,8 @@ import * as z from "zod/mini";
 /** Builds every shape; called once, on the first parse (VERSION never parses a config). */
 function buildShapes() {
   const optString = z.optional(z.string());
+  const optNumber = z.optional(z.number());
+  const optStrings = z.optional(z.array(z.string()));
 
   const rangeSchema = z.looseObject({
     subnet: optString,
@@ -19,11 +21,11 @@ function buildShapes() {
   const routeSchema = z.looseObject({
     dst: z.string(),
     gw: optString,
-    mtu: z.optional(z.number()),
-    advmss: z.optional(z.number()),
-    priority: z.optional(z.number()),
-    table: z.optional(z.number()),
-    scope: z.optional(z.number()),
+    mtu: optNumber,
+    advmss: optNumber,
+    priority: optNumber,
+    table: optNumber,
+    scope: optNumber,
   });
 
   /** The range keys of an `ipam` section, as host-local defines them; a plugin adds its own keys. */
@@ -48,11 +50,11 @@ function buildShapes() {
     type: optString,
     runtimeConfig: z.optional(
       z.looseObject({
-        ips: z.optional(z.array(z.string())),
+        ips: optStrings,
         ipRanges: z.optional(z.array(rangeSetSchema)),
       }),
     ),
-    args: z.optional(z.looseObject({ cni: z.optional(z.looseObject({ ips: z.optional(z.array(z.string())) })) })),
+    args: z.optional(z.looseObject({ cni: z.optional(z.looseObject({ ips: optStrings })) })),
     "cni.dev/valid-attachments": z.optional(z.array(attachmentSchema)),
   };
 

@@ -1,22 +1,25 @@
-// Field schemas shared by the result shapes of every version. Built on first use
-// (a cold zod schema class costs a few hundred µs in a fresh process, and only
-// verbs that handle results need these).
+// Field schemas shared by the result shapes of every version. Built on first use (only
+// verbs that handle results need these), and each node once: a plugin is a fresh process
+// per call, where building a zod node costs about as much as parsing a config with it
+// (packages/types/README.md), so a repeated optional field reuses one node.
 import * as z from "zod/mini";
 import { isCIDR, isIP } from "./ip.js";
 
 function build() {
+  const ipString = z.string().check(z.refine(isIP, "expected an IP address"));
+  const uint = z.int().check(z.nonnegative());
+  const optString = z.optional(z.string());
+  const optStrings = z.optional(z.array(z.string()));
   return {
     cidrString: z.string().check(z.refine(isCIDR, "expected an IP address with prefix length (CIDR), e.g. \"10.1.0.5/16\"")),
-    ipString: z.string().check(z.refine(isIP, "expected an IP address")),
+    ipString,
     /** JSON numbers the spec calls uint. */
-    uint: z.int().check(z.nonnegative()),
+    uint,
+    optString,
+    optUint: z.optional(uint),
+    optIp: z.optional(ipString),
     /** Result and config `dns` object; every key optional. */
-    dnsSchema: z.object({
-      nameservers: z.optional(z.array(z.string())),
-      domain: z.optional(z.string()),
-      search: z.optional(z.array(z.string())),
-      options: z.optional(z.array(z.string())),
-    }),
+    dnsSchema: z.object({ nameservers: optStrings, domain: optString, search: optStrings, options: optStrings }),
   };
 }
 

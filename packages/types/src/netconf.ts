@@ -2,18 +2,20 @@
 import * as z from "zod/mini";
 import { VALID_ATTACHMENTS_KEY, validAttachmentSchema } from "./valid-attachments.js";
 
-const jsonObject = z.record(z.string(), z.unknown());
+const optJsonObject = z.optional(z.record(z.string(), z.unknown()));
+const optString = z.optional(z.string());
+const optStrings = z.optional(z.array(z.string()));
 
 /** Config `dns`: the spec's keys, anything else passed through. */
 export const netConfDnsSchema = z.looseObject({
-  nameservers: z.optional(z.array(z.string())),
-  domain: z.optional(z.string()),
-  search: z.optional(z.array(z.string())),
-  options: z.optional(z.array(z.string())),
+  nameservers: optStrings,
+  domain: optString,
+  search: optStrings,
+  options: optStrings,
 });
 
 /** `ipam`: only `type` is defined by the spec; an empty type means "no IPAM" (as Go's bridge reads it). */
-export const ipamConfSchema = z.looseObject({ type: z.optional(z.string()) });
+export const ipamConfSchema = z.looseObject({ type: optString });
 
 /**
  * Plugin configuration. Loose: unknown keys are kept, so plugins extend it with
@@ -21,16 +23,16 @@ export const ipamConfSchema = z.looseObject({ type: z.optional(z.string()) });
  * cniVersion and name are set by runtimes but, as in Go, not demanded here.
  */
 export const netConfSchema = z.looseObject({
-  cniVersion: z.optional(z.string()),
-  name: z.optional(z.string()),
+  cniVersion: optString,
+  name: optString,
   type: z.string(),
   capabilities: z.optional(z.record(z.string(), z.boolean())),
   ipam: z.optional(ipamConfSchema),
   dns: z.optional(netConfDnsSchema),
-  args: z.optional(jsonObject),
-  runtimeConfig: z.optional(jsonObject),
+  args: optJsonObject,
+  runtimeConfig: optJsonObject,
   /** Raw, in the config's cniVersion; skel converts it with toCurrentResult. */
-  prevResult: z.optional(jsonObject),
+  prevResult: optJsonObject,
   [VALID_ATTACHMENTS_KEY]: z.optional(z.array(validAttachmentSchema)),
 });
 export type NetConf = z.infer<typeof netConfSchema>;

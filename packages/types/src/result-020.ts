@@ -4,17 +4,19 @@ import * as z from "zod/mini";
 import { fields } from "./fields.js";
 
 function build() {
-  const { cidrString, dnsSchema, ipString } = fields();
-  const route = z.object({ dst: cidrString, gw: z.optional(ipString) });
-  const ipc = z.object({
-    ip: cidrString,
-    gateway: z.optional(ipString),
-    routes: z.optional(z.array(route)),
-  });
+  const { cidrString, dnsSchema, optIp, optString } = fields();
+  const route = z.object({ dst: cidrString, gw: optIp });
+  const optIpc = z.optional(
+    z.object({
+      ip: cidrString,
+      gateway: optIp,
+      routes: z.optional(z.array(route)),
+    }),
+  );
   return z.object({
-    cniVersion: z.optional(z.string()),
-    ip4: z.optional(ipc),
-    ip6: z.optional(ipc),
+    cniVersion: optString,
+    ip4: optIpc,
+    ip6: optIpc,
     dns: z.optional(dnsSchema),
   });
 }

@@ -4,22 +4,22 @@ import * as z from "zod/mini";
 import { fields } from "./fields.js";
 
 function build() {
-  const { cidrString, dnsSchema, ipString, uint } = fields();
+  const { cidrString, dnsSchema, optIp, optString, optUint } = fields();
   const iface = z.object({
     name: z.string(),
-    mac: z.optional(z.string()),
-    sandbox: z.optional(z.string()),
+    mac: optString,
+    sandbox: optString,
   });
   const ipc = z.object({
     // Required by the spec; Go accepts it missing, so do we (derived from the address when needed).
     version: z.optional(z.enum(["4", "6"])),
-    interface: z.optional(uint),
+    interface: optUint,
     address: cidrString,
-    gateway: z.optional(ipString),
+    gateway: optIp,
   });
-  const route = z.object({ dst: cidrString, gw: z.optional(ipString) });
+  const route = z.object({ dst: cidrString, gw: optIp });
   return z.object({
-    cniVersion: z.optional(z.string()),
+    cniVersion: optString,
     interfaces: z.optional(z.array(iface)),
     ips: z.optional(z.array(ipc)),
     routes: z.optional(z.array(route)),

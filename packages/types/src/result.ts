@@ -6,33 +6,33 @@ import * as z from "zod/mini";
 import { fields } from "./fields.js";
 
 function build() {
-  const { cidrString, dnsSchema, ipString, uint } = fields();
+  const { cidrString, dnsSchema, optIp, optString, optUint } = fields();
   const interfaceSchema = z.object({
     name: z.string(),
-    mac: z.optional(z.string()),
-    mtu: z.optional(uint), // 1.1
-    sandbox: z.optional(z.string()),
-    socketPath: z.optional(z.string()), // 1.1
-    pciID: z.optional(z.string()), // 1.1
+    mac: optString,
+    mtu: optUint, // 1.1
+    sandbox: optString,
+    socketPath: optString, // 1.1
+    pciID: optString, // 1.1
   });
   const ipConfigSchema = z.object({
     /** Index into `interfaces`; absent in IPAM results. */
-    interface: z.optional(uint),
+    interface: optUint,
     address: cidrString,
-    gateway: z.optional(ipString),
+    gateway: optIp,
   });
   const routeSchema = z.object({
     dst: cidrString,
-    gw: z.optional(ipString),
-    mtu: z.optional(uint), // 1.1
-    advmss: z.optional(uint), // 1.1
-    priority: z.optional(uint), // 1.1
-    table: z.optional(uint), // 1.1
-    scope: z.optional(uint), // 1.1
+    gw: optIp,
+    mtu: optUint, // 1.1
+    advmss: optUint, // 1.1
+    priority: optUint, // 1.1
+    table: optUint, // 1.1
+    scope: optUint, // 1.1
   });
   /** ADD result, 1.0.0 / 1.1.0. cniVersion is optional so handlers and IPAM plugins may omit it. */
   const resultSchema = z.object({
-    cniVersion: z.optional(z.string()),
+    cniVersion: optString,
     interfaces: z.optional(z.array(interfaceSchema)),
     ips: z.optional(z.array(ipConfigSchema)),
     routes: z.optional(z.array(routeSchema)),
