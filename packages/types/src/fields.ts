@@ -1,6 +1,6 @@
 // Field schemas shared by the result shapes of every version. Built on first use (only
 // verbs that handle results need these), and each node once: a plugin is a fresh process
-// per call, where building a zod node costs about as much as parsing a config with it
+// per call, where building zod nodes costs more than parsing with them
 // (packages/types/README.md), so a repeated optional field reuses one node.
 import * as z from "zod/mini";
 import { isCIDR, isIP } from "./ip.js";
