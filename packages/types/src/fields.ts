@@ -4,20 +4,14 @@
 // (packages/types/README.md), so a repeated optional field reuses one node.
 import * as z from "zod/mini";
 import { isCIDR, isIP } from "./ip.js";
+import { optString, optStrings } from "./optional-nodes.js";
 
 function build() {
-  const ipString = z.string().check(z.refine(isIP, "expected an IP address"));
-  const uint = z.int().check(z.nonnegative());
-  const optString = z.optional(z.string());
-  const optStrings = z.optional(z.array(z.string()));
   return {
     cidrString: z.string().check(z.refine(isCIDR, "expected an IP address with prefix length (CIDR), e.g. \"10.1.0.5/16\"")),
-    ipString,
     /** JSON numbers the spec calls uint. */
-    uint,
-    optString,
-    optUint: z.optional(uint),
-    optIp: z.optional(ipString),
+    optUint: z.optional(z.int().check(z.nonnegative())),
+    optIp: z.optional(z.string().check(z.refine(isIP, "expected an IP address"))),
     /** Result and config `dns` object; every key optional. */
     dnsSchema: z.object({ nameservers: optStrings, domain: optString, search: optStrings, options: optStrings }),
   };

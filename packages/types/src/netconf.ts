@@ -1,10 +1,9 @@
 // The request configuration a plugin reads on stdin (SPEC.md section 1 and 3).
 import * as z from "zod/mini";
+import { optString, optStrings } from "./optional-nodes.js";
 import { VALID_ATTACHMENTS_KEY, validAttachmentSchema } from "./valid-attachments.js";
 
 const optJsonObject = z.optional(z.record(z.string(), z.unknown()));
-const optString = z.optional(z.string());
-const optStrings = z.optional(z.array(z.string()));
 
 /** Config `dns`: the spec's keys, anything else passed through. */
 export const netConfDnsSchema = z.looseObject({

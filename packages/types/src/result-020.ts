@@ -2,9 +2,10 @@
 // Built on first use, like the 0.4.0 shape.
 import * as z from "zod/mini";
 import { fields } from "./fields.js";
+import { optString } from "./optional-nodes.js";
 
 function build() {
-  const { cidrString, dnsSchema, optIp, optString } = fields();
+  const { cidrString, dnsSchema, optIp } = fields();
   const route = z.object({ dst: cidrString, gw: optIp });
   const optIpc = z.optional(
     z.object({

@@ -2,9 +2,10 @@
 // Built on first use: only results of old spec versions need it, and every exec'd plugin pays for eager schemas.
 import * as z from "zod/mini";
 import { fields } from "./fields.js";
+import { optString } from "./optional-nodes.js";
 
 function build() {
-  const { cidrString, dnsSchema, optIp, optString, optUint } = fields();
+  const { cidrString, dnsSchema, optIp, optUint } = fields();
   const iface = z.object({
     name: z.string(),
     mac: optString,

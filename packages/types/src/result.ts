@@ -4,9 +4,10 @@
 // import them (skel only calls convertResult) build nothing until a result is parsed.
 import * as z from "zod/mini";
 import { fields } from "./fields.js";
+import { optString } from "./optional-nodes.js";
 
 function build() {
-  const { cidrString, dnsSchema, optIp, optString, optUint } = fields();
+  const { cidrString, dnsSchema, optIp, optUint } = fields();
   const interfaceSchema = z.object({
     name: z.string(),
     mac: optString,

@@ -12,7 +12,6 @@ export interface IpamConfig extends IpamRanges {
   dir: string;
 }
 
-
 function validateDataDir(dataDir: string): string {
   if (dataDir.includes("\0")) bad("ipam.dataDir", "contains a NUL byte");
   if (!isAbsolute(dataDir)) bad("ipam.dataDir", `${JSON.stringify(dataDir)} must be an absolute path`);
