@@ -46,14 +46,6 @@ export function backend(): Promise<Backend> {
   return chosen;
 }
 
-/**
- * The backend for a plan the caller wants to overlap with its own work (apply's `overlap`):
- * iproute2, whose exec does the kernel's work in another process. A netlink request is
- * served inside this thread's sendmsg, so a slow one (a veth's teardown waits in
- * unregister_netdevice) would hold everything else up for as long.
- */
-export const overlappingBackend = async (): Promise<Backend> => (await import("./iproute2/backend.js")).iproute2Backend;
-
 /** Which backend runs (tests and diagnostics; a plugin never needs to know). */
 export const backendName = async (): Promise<Backend["name"]> => (await backend()).name;
 

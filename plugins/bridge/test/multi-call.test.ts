@@ -59,7 +59,7 @@ describe("bridge from the multi-call file", () => {
     expect(readFileSync(join(sb.tmpDir, "ipam", "tbrnet", "10.88.0.2"), "utf8")).toBe("ctr1\r\neth0");
     expect(await ports(sb)).toHaveLength(1);
     // The early hook starts the veth's teardown in an `ip` of its own, so the kernel's work
-    // overlaps the plugin's load (net's overlap option); IPAM's DEL runs in-process.
+    // overlaps the plugin's load (@tscni/net/overlap); IPAM's DEL runs in-process.
     const del = traced(dir, "DEL", conf(sb));
     expect(del.code, del.out).toBe(0);
     expect(del.execs.map((e) => basename(e))).toEqual(["ip"]);
