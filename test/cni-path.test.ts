@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, isLinkUp, leftovers, runExecutable, type Sandbox } from "@tscni/testing";
 import { distPath } from "@tscni/testing/repo";
 
 const PREFIX = "tcp-";
@@ -23,11 +23,6 @@ function call(plugin: string, command: string, netns: string, stdin: object, cni
   return runExecutable(distPath(plugin), { env, stdin, netns: sb.host.name });
 }
 
-async function loUp(ns: string): Promise<boolean> {
-  const { stdout } = await sb.run(ns, ["ip", "-json", "link", "show", "dev", "lo"]);
-  return (JSON.parse(stdout)[0].flags as string[]).includes("UP");
-}
-
 describe.each(WITHOUT)("CNI_PATH %s", (_how, cniPath) => {
   it("loopback ADD brings lo up and DEL takes it down", async () => {
     const ns = await sb.addNetns("lo");
@@ -36,10 +31,10 @@ describe.each(WITHOUT)("CNI_PATH %s", (_how, cniPath) => {
     const add = await call("loopback", "ADD", ns.path, conf, cniPath);
     expect(add.exitCode, add.stdout + add.stderr).toBe(0);
     expect(add.json).toMatchObject({ interfaces: [{ name: "lo" }] });
-    expect(await loUp(ns.name)).toBe(true);
+    expect(await isLinkUp(ns, "lo")).toBe(true);
     const del = await call("loopback", "DEL", ns.path, conf, cniPath);
     expect(del.exitCode, del.stdout + del.stderr).toBe(0);
-    expect(await loUp(ns.name)).toBe(false);
+    expect(await isLinkUp(ns, "lo")).toBe(false);
   });
 
   it("host-local ADD reserves an address and DEL releases it", async () => {

@@ -59,6 +59,13 @@ function recorder(opts: { hookThrows?: boolean; releaseThrows?: boolean } = {}) 
 const env = (cmd: string, extra: Record<string, string> = {}) => ({ CNI_COMMAND: cmd, CNI_CONTAINERID: "c1", CNI_NETNS: "/nonexistent/netns", CNI_IFNAME: "eth0", CNI_PATH: "/opt/cni/bin", ...extra });
 const conf = (extra: object = {}) => JSON.stringify({ cniVersion: "1.1.0", name: "net1", type: "t", ...extra });
 
+/** One call to a new recorder's entry: what it logged and answered. */
+async function callOnce(command: string, extra: object = {}) {
+  const r = recorder();
+  const out = await dispatch(r.entry, { env: env(command), stdin: conf(extra) });
+  return { ...r, exitCode: out.exitCode, answer: out.stdout ? JSON.parse(out.stdout) : undefined };
+}
+
 describe("the early hook", () => {
   it("gets the checked env and the raw config before the plugin loads; the handler claims its work", async () => {
     const r = recorder();
@@ -73,33 +80,30 @@ describe("the early hook", () => {
   });
 
   it("sees the config raw: a config the schema rejects still reaches the hook, and its work is released", async () => {
-    const r = recorder();
-    const out = await dispatch(r.entry, { env: env("ADD"), stdin: conf({ mode: "not-a-mode" }) });
-    expect(JSON.parse(out.stdout)).toMatchObject({ code: 7, msg: "invalid network config: mode" });
+    const r = await callOnce("ADD", { mode: "not-a-mode" });
+    expect(r.answer).toMatchObject({ code: 7, msg: "invalid network config: mode" });
     expect(r.calls[0]!.config.mode).toBe("not-a-mode");
     expect(r.log).toEqual(["hook ADD 1", "load", "release 1"]);
   });
 
   it("work the handler did not claim is released: a failure before the claim, or a handler that ignores it", async () => {
-    const before = recorder();
-    const failed = await dispatch(before.entry, { env: env("ADD"), stdin: conf({ mode: "fail-before-claim" }) });
-    expect(JSON.parse(failed.stdout)).toMatchObject({ code: 7, msg: "refused before claiming" });
-    expect(before.log).toEqual(["hook ADD 1", "load", "add", "release 1"]);
+    const failed = await callOnce("ADD", { mode: "fail-before-claim" });
+    expect(failed.answer).toMatchObject({ code: 7, msg: "refused before claiming" });
+    expect(failed.log).toEqual(["hook ADD 1", "load", "add", "release 1"]);
 
-    const ignored = recorder();
-    expect((await dispatch(ignored.entry, { env: env("ADD"), stdin: conf({ mode: "ignore" }) })).exitCode).toBe(0);
+    const ignored = await callOnce("ADD", { mode: "ignore" });
+    expect(ignored.exitCode).toBe(0);
     expect(ignored.log).toEqual(["hook ADD 1", "load", "add", "release 1"]);
 
     // No handler for the verb (CHECK succeeds without one): nothing claims it.
-    const check = recorder();
-    expect((await dispatch(check.entry, { env: env("CHECK"), stdin: conf() })).exitCode).toBe(0);
+    const check = await callOnce("CHECK");
+    expect(check.exitCode).toBe(0);
     expect(check.log).toEqual(["hook CHECK 1", "load", "release 1"]);
   });
 
   it("claimed work is the handler's: skel does not release it, also when the handler fails after claiming", async () => {
-    const r = recorder();
-    const out = await dispatch(r.entry, { env: env("ADD"), stdin: conf({ mode: "fail-after-claim" }) });
-    expect(JSON.parse(out.stdout)).toMatchObject({ code: 11, msg: "failed after claiming" });
+    const r = await callOnce("ADD", { mode: "fail-after-claim" });
+    expect(r.answer).toMatchObject({ code: 11, msg: "failed after claiming" });
     expect(r.log).toEqual(["hook ADD 1", "load", "add", "claimed 1"]);
   });
 

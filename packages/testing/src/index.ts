@@ -15,6 +15,7 @@ export {
 export { leftovers, type Leftovers } from "./leftovers.js";
 export { cleanupAllSync } from "./cleanup-registry.js";
 export { canConnect } from "./traffic.js";
+export { isLinkUp } from "./link-state.js";
 export { runExecutable, encodeStdin, parseJson, type RunPluginOptions, type PluginRun } from "./run-executable.js";
 export { runInProcess, type InProcessRun } from "./run-in-process.js";
 export { execEnv } from "./exec-env.js";

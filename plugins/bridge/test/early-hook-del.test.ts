@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, runExecutable, type Netns, type Sandbox } from "@tscni/testing";
 import { call, CNI_PATH, conf, hasLink, OUR_BIN, ports } from "./helpers.js";
 
 let sb: Sandbox;
@@ -15,7 +15,15 @@ const del = (stdin: object | string, extraEnv: Record<string, string> = {}) =>
     netns: sb.host.name,
   });
 
-// DEL starts the container end's deletion from skel's early hook (early.ts), before the
+/** A DEL skel turned away: its code, no early deletion started, and `link` still there. */
+async function refusedKeeping(r: Awaited<ReturnType<typeof del>>, codes: number[], ns: Netns, link: string): Promise<void> {
+  expect(r.exitCode).toBe(1);
+  expect(codes).toContain((r.json as any).code);
+  expect(r.stderr).not.toContain("early link deletion started");
+  expect(await hasLink(sb, ns, link)).toBe(true);
+}
+
+// DEL starts the container end's deletion from skel's early hook (early-del.ts), before the
 // plugin's modules load; skel runs the hook only where it lets the call through.
 describe("DEL's link deletion started by the early hook", () => {
   it("starts before the plugin loads and is the one del() uses", async () => {
@@ -34,32 +42,20 @@ describe("DEL's link deletion started by the early hook", () => {
   it("stdin that is not a network config: decode error, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
     for (const bad of ["{not json", JSON.stringify({ cniVersion: "1.1.0" }), JSON.stringify({ ...conf(sb), name: "bad name" }), "[]"]) {
-      const r = await del(bad);
-      expect(r.exitCode).toBe(1);
-      expect([6, 7]).toContain((r.json as any).code);
-      expect(r.stderr).not.toContain("early link deletion started");
-      expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
+      await refusedKeeping(await del(bad), [6, 7], sb.container, "eth0");
     }
     expect((await del(conf(sb))).exitCode).toBe(0);
   });
 
   it("CNI_NETNS naming the plugin's own netns: refused (code 8), the host's link of that name kept", async () => {
     await sb.run(sb.host, ["ip", "link", "add", "tbkown0", "type", "veth", "peer", "name", "tbkown1"]);
-    const r = await del(conf(sb), { CNI_NETNS: sb.host.path, CNI_IFNAME: "tbkown0" });
-    expect(r.exitCode).toBe(1);
-    expect((r.json as any).code).toBe(8);
-    expect(r.stderr).not.toContain("early link deletion started");
-    expect(await hasLink(sb, sb.host, "tbkown0")).toBe(true);
+    await refusedKeeping(await del(conf(sb), { CNI_NETNS: sb.host.path, CNI_IFNAME: "tbkown0" }), [8], sb.host, "tbkown0");
   });
 
   it("no container ID, or a container ID skel refuses: skel's code, nothing deleted", async () => {
     expect((await call(sb, "ADD", conf(sb))).exitCode).toBe(0);
     for (const env of [{ CNI_CONTAINERID: "" }, { CNI_CONTAINERID: "bad id!" }] as Array<Record<string, string>>) {
-      const r = await del(conf(sb), env);
-      expect(r.exitCode).toBe(1);
-      expect((r.json as any).code).toBe(4);
-      expect(r.stderr).not.toContain("early link deletion started");
-      expect(await hasLink(sb, sb.container, "eth0")).toBe(true);
+      await refusedKeeping(await del(conf(sb), env), [4], sb.container, "eth0");
     }
   });
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, runExecutable, type Sandbox } from "@tscni/testing";
+import { createSandbox, isLinkUp, runExecutable, type Sandbox } from "@tscni/testing";
 import { distPath, testedTargets } from "@tscni/testing/repo";
 
 const targets = testedTargets().map((t) => [t, distPath("loopback", t)] as const);
@@ -20,11 +20,6 @@ async function call(bin: string, command: string, netns: string, stdin: object, 
   return runExecutable(bin, { env, stdin, netns: sb.host.name });
 }
 
-async function loUp(ns: string): Promise<boolean> {
-  const { stdout } = await sb.run(ns, ["ip", "-json", "link", "show", "dev", "lo"]);
-  return (JSON.parse(stdout)[0].flags as string[]).includes("UP");
-}
-
 describe.each(targets)("loopback (%s)", (_target, bin) => {
   it("ADD brings lo up and reports its addresses (1.1.0)", async () => {
     const ns = await sb.addNetns("add");
@@ -39,7 +34,7 @@ describe.each(targets)("loopback (%s)", (_target, bin) => {
         { interface: 0, address: "::1/128" },
       ],
     });
-    expect(await loUp(ns.name)).toBe(true);
+    expect(await isLinkUp(ns, "lo")).toBe(true);
   });
 
   it.each(["1.0.0", "0.4.0", "0.3.1", "0.3.0"])("ADD answers in the shape of %s", async (v) => {
@@ -94,7 +89,7 @@ describe.each(targets)("loopback (%s)", (_target, bin) => {
     const prevResult = { cniVersion: "1.0.0", interfaces: [{ name: "eth0", mac: "0a:58:0a:01:00:02", sandbox: ns.path }], ips: [{ address: "10.1.0.2/24", gateway: "10.1.0.1", interface: 0 }] };
     const r = await call(bin, "ADD", ns.path, conf("1.0.0", { prevResult }));
     expect(r.json).toEqual(prevResult);
-    expect(await loUp(ns.name)).toBe(true);
+    expect(await isLinkUp(ns, "lo")).toBe(true);
   });
 
   it("works with a /proc/PID/ns/net path", async () => {
@@ -105,7 +100,7 @@ describe.each(targets)("loopback (%s)", (_target, bin) => {
       await new Promise((r) => setTimeout(r, 150));
       const r = await call(bin, "ADD", `/proc/${sleeper.pid}/ns/net`, conf("1.1.0"));
       expect(r.exitCode).toBe(0);
-      expect(await loUp(ns.name)).toBe(true);
+      expect(await isLinkUp(ns, "lo")).toBe(true);
     } finally {
       sleeper.kill("SIGKILL");
     }
@@ -125,7 +120,7 @@ describe.each(targets)("loopback (%s)", (_target, bin) => {
     const ns = await sb.addNetns("del");
     await call(bin, "ADD", ns.path, conf("1.1.0"));
     expect((await call(bin, "DEL", ns.path, conf("1.1.0"))).exitCode).toBe(0);
-    expect(await loUp(ns.name)).toBe(false);
+    expect(await isLinkUp(ns, "lo")).toBe(false);
     expect((await call(bin, "DEL", "/var/run/netns/tl-does-not-exist", conf("1.1.0"))).exitCode).toBe(0);
     expect((await call(bin, "DEL", "", conf("1.1.0"))).exitCode).toBe(0);
   });
