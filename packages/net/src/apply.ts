@@ -3,8 +3,6 @@ import type { Netns } from "./netns.js";
 import type { NetOp, PlanResults } from "./ops.js";
 import { runPlan } from "./run-plan.js";
 
-export { randomVethName } from "./run-plan.js";
-
 /**
  * Run `ops` in `ns`, in order, in one round trip: one netlink conversation in-process (the
  * standalone build), else one `ip -batch` exec (plus one `bridge -batch` for VLANs). Every
@@ -18,21 +16,15 @@ export { randomVethName } from "./run-plan.js";
  * digits, another on collision. `ops` may be a promise: the `ip` exec starts at once and
  * reads its commands when it resolves (a rejection rejects the call and runs nothing).
  *
- * `overlap`: the plan runs in a process of its own, as `applyOverlapped` from
- * `@tscni/net/overlap` (which see) runs it.
+ * For a slow step to run in a process of its own while this thread goes on, see
+ * `applyOverlapped` (`@tscni/net/overlap`).
  */
-export async function apply<const T extends readonly NetOp[]>(ns: Netns, ops: T | Promise<T>, opts: ApplyOptions = {}): Promise<PlanResults<T>> {
-  if (opts.overlap) return (await import("./overlap.js")).applyOverlapped(ns, ops);
+export async function apply<const T extends readonly NetOp[]>(ns: Netns, ops: T | Promise<T>): Promise<PlanResults<T>> {
   return runPlan(await backend(), ns, ops);
 }
 
-export interface ApplyOptions {
-  /** Run the plan in a process of its own, so this thread keeps going meanwhile (see apply). */
-  overlap?: boolean | undefined;
-}
-
 /** One op: its result, or its NetError. */
-export async function applyOne<O extends NetOp>(ns: Netns, op: O, opts: ApplyOptions = {}): Promise<PlanResults<[O]>[0]> {
-  const [r] = await apply(ns, [op] as const, opts);
+export async function applyOne<O extends NetOp>(ns: Netns, op: O): Promise<PlanResults<[O]>[0]> {
+  const [r] = await apply(ns, [op] as const);
   return r as PlanResults<[O]>[0];
 }

@@ -1,4 +1,4 @@
-import { applyOne, type ApplyOptions } from "./apply.js";
+import { applyOne } from "./apply.js";
 import type { Addr, AddrFilter, Link, LinkFilter, PortVlan, Route, RouteEntry, RouteFilter } from "./model.js";
 import type { Netns } from "./netns.js";
 import type { AddrSpec, BridgePortFlags, BridgeSpec, LinkChanges, PortVlans, VethSpec } from "./ops.js";
@@ -21,8 +21,8 @@ export const createVeth = (ns: Netns, o: VethSpec): Promise<Link> => applyOne(ns
 
 export const setLink = (ns: Netns, name: string, c: LinkChanges): Promise<void> => applyOne(ns, { op: "setLink", name, ...c });
 
-/** False when it was already gone (DEL is idempotent); a veth's peer goes with it. `overlap`: see apply. */
-export const deleteLink = (ns: Netns, name: string, opts: ApplyOptions = {}): Promise<boolean> => applyOne(ns, { op: "deleteLink", name }, opts);
+/** False when it was already gone (DEL is idempotent); a veth's peer goes with it. */
+export const deleteLink = (ns: Netns, name: string): Promise<boolean> => applyOne(ns, { op: "deleteLink", name });
 
 export const setBridgePort = (ns: Netns, name: string, f: BridgePortFlags): Promise<void> => applyOne(ns, { op: "setBridgePort", name, ...f });
 

@@ -1,6 +1,7 @@
 // @tscni/net: host networking as typed operations. Which backend runs them (in-process
 // rtnetlink in the standalone build, iproute2 elsewhere) is decided inside, once.
-export { apply, randomVethName, type ApplyOptions } from "./apply.js";
+export { apply } from "./apply.js";
+export { randomVethName } from "./run-plan.js";
 export {
   getLink, listLinks, createBridge, createVeth, setLink, deleteLink, setBridgePort, setPortVlans, listPortVlans,
   addAddr, delAddr, listAddrs, addRoute, replaceRoute, delRoute, listRoutes,
