@@ -1,13 +1,12 @@
 import * as z from "zod/mini";
+import { optString, optStrings } from "@tscni/types";
 
 // Shapes only; the meaning of each string (CIDR, IP, path) is checked in normalise.ts,
 // which names the failing key. Objects are loose: unknown keys belong to other plugins.
 
 /** Builds every shape; called once, on the first parse (VERSION never parses a config). */
 function buildShapes() {
-  const optString = z.optional(z.string());
   const optNumber = z.optional(z.number());
-  const optStrings = z.optional(z.array(z.string()));
 
   const rangeSchema = z.looseObject({
     subnet: optString,

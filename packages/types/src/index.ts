@@ -5,6 +5,7 @@ export { isIP, isCIDR, ipVersion, cidrVersion } from "./ip.js";
 export * from "./ip/index.js";
 export { VALID_NAME, MAX_PLUGIN_NAME_BYTES, isPluginName, MAX_IFNAME_BYTES, ifNameProblem, checkIfName, validateContainerId, validateNetworkName, validateIfName } from "./names.js";
 export { netConfSchema, netConfDnsSchema, ipamConfSchema, type NetConf } from "./netconf.js";
+export { optString, optStrings } from "./optional-nodes.js";
 export { looseBool, netConfListSchema, type NetConfList } from "./conflist.js";
 export { VALID_ATTACHMENTS_KEY, validAttachmentSchema, type ValidAttachment } from "./valid-attachments.js";
 export {
